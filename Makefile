@@ -1,0 +1,39 @@
+# Fresh machine: `make demo` runs the main job, `make test` runs the tests. Both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench-tests bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the Causal Ensemble Agent on the bundled Sachs protein data (writes out/sachs/).
+demo: $(STAMP)
+	$(BIN)/cea datasets export sachs --out out/sachs-data
+	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json \
+		--out out/sachs --jobs 2
+	$(BIN)/cea evaluate out/sachs/graph.json --truth out/sachs-data/truth.csv
+
+## The default test run (CI runs exactly this): unit tests, linters, type checks.
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+## Slow accuracy tests, excluded from `make test`.
+bench-tests: $(STAMP)
+	$(BIN)/pytest -q -m slow
+
+## Timing and accuracy benchmark of every expert and the ensemble (prints a table).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_ensemble.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

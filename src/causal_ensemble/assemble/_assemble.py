@@ -1,0 +1,134 @@
+"""Assembly: from pooled beliefs to one acyclic graph with a probability on every edge.
+
+Edges whose pooled adjacency reaches the threshold are kept. An edge is directed when its pooled
+orientation leaves the undecided band ``(1/2 − margin, 1/2 + margin)`` and undirected otherwise.
+Directed edges are inserted in order of confidence (required edges first, then by
+``adjacency × max(orientation, 1 − orientation)``); an edge that would close a directed cycle is
+reversed — the edges already placed, being more certain, imply the opposite ancestry — and the decision
+is recorded. Reversal can never close a cycle itself (that would need a cycle already present).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from causal_ensemble.experts import KnowledgeMasks
+from causal_ensemble.pooling import PooledBeliefs, PoolSettings
+
+
+class EdgeType(StrEnum):
+    DIRECTED = "directed"
+    UNDIRECTED = "undirected"
+    BIDIRECTED = "bidirected"
+
+
+@dataclass(frozen=True)
+class AssembledEdge:
+    """An edge by index; ``orientation`` is P(source -> target | adjacent), None when undirected."""
+
+    source: int
+    target: int
+    type: EdgeType
+    probability: float
+    adjacency: float
+    orientation: float | None
+    settled_by: str  # "pool", "knowledge" or "acyclicity"
+
+
+@dataclass(frozen=True)
+class AssemblyDecision:
+    """A choice the assembly made that a reader could not infer from the pooled numbers alone."""
+
+    source: int
+    target: int
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AssembledGraph:
+    n_nodes: int
+    edges: tuple[AssembledEdge, ...]
+    decisions: tuple[AssemblyDecision, ...]
+
+    def directed_matrix(self) -> npt.NDArray[np.bool_]:
+        m = np.zeros((self.n_nodes, self.n_nodes), dtype=bool)
+        for e in self.edges:
+            if e.type is EdgeType.DIRECTED:
+                m[e.source, e.target] = True
+        return m
+
+
+def _add_reach(reach: npt.NDArray[np.bool_], u: int, v: int) -> None:
+    """Update the reflexive-transitive reachability after adding u -> v."""
+    reach |= np.outer(reach[:, u], reach[v, :])
+
+
+def assemble(
+    pooled: PooledBeliefs, settings: PoolSettings, knowledge: KnowledgeMasks | None = None
+) -> AssembledGraph:
+    adj, orient = pooled.adjacency, pooled.orientation
+    d = adj.shape[0]
+    masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
+    t, m = settings.threshold, settings.margin
+    decisions: list[AssemblyDecision] = []
+    edges: list[AssembledEdge] = []
+    directed: list[tuple[float, int, int, str]] = []  # (priority, i, j, settled_by)
+
+    for i in range(d):
+        for j in range(i + 1, d):
+            req_ij, req_ji = bool(masks.required[i, j]), bool(masks.required[j, i])
+            a = float(adj[i, j])
+            if not (a >= t or req_ij or req_ji):
+                continue
+            if masks.forbidden[i, j] and masks.forbidden[j, i]:
+                decisions.append(AssemblyDecision(i, j, "dropped", "both directions forbidden by knowledge"))
+                continue
+            o = float(orient[i, j])
+            if req_ij or req_ji:
+                s, tgt = (i, j) if req_ij else (j, i)
+                directed.append((2.0, s, tgt, "knowledge"))
+            elif masks.forbidden[i, j] or masks.forbidden[j, i]:
+                s, tgt = (j, i) if masks.forbidden[i, j] else (i, j)
+                directed.append((1.0 + a, s, tgt, "knowledge"))
+            elif o >= 0.5 + m:
+                directed.append((a * o, i, j, "pool"))
+            elif o <= 0.5 - m:
+                directed.append((a * (1 - o), j, i, "pool"))
+            else:
+                edges.append(AssembledEdge(i, j, EdgeType.UNDIRECTED, a, a, None, "pool"))
+
+    reach = np.eye(d, dtype=bool)
+    for _, s, tgt, by in sorted(directed, key=lambda x: (-x[0], x[1], x[2])):
+        settled = by
+        if reach[tgt, s]:
+            if by == "knowledge" and masks.required[s, tgt]:
+                decisions.append(
+                    AssemblyDecision(s, tgt, "kept", "required by knowledge although it closes a cycle")
+                )
+            elif by == "knowledge":
+                decisions.append(
+                    AssemblyDecision(s, tgt, "dropped", "the only direction knowledge allows closes a cycle")
+                )
+                continue
+            else:
+                decisions.append(
+                    AssemblyDecision(s, tgt, "reversed", "would close a directed cycle with more certain edges")
+                )
+                s, tgt, settled = tgt, s, "acyclicity"
+        a = float(adj[s, tgt])
+        o = float(orient[s, tgt])
+        edges.append(AssembledEdge(s, tgt, EdgeType.DIRECTED, a * o, a, o, settled))
+        _add_reach(reach, s, tgt)
+    edges.sort(key=lambda e: (min(e.source, e.target), max(e.source, e.target)))
+    return AssembledGraph(d, tuple(edges), tuple(decisions))
+
+
+def edges_between(graph: AssembledGraph, pairs: Sequence[tuple[int, int]]) -> list[AssembledEdge]:
+    wanted = {(min(p), max(p)) for p in pairs}
+    return [e for e in graph.edges if (min(e.source, e.target), max(e.source, e.target)) in wanted]

@@ -1,0 +1,243 @@
+"""The result of a run: the assembled graph with every edge's provenance, as written to graph.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from causal_ensemble.assemble._assemble import AssembledGraph, AssemblyDecision, EdgeType
+
+SCHEMA = "causal-ensemble/graph@1"
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    description: str | None
+    type: str
+
+
+@dataclass(frozen=True)
+class ExpertOpinion:
+    adjacency: float
+    orientation: float | None
+
+
+@dataclass(frozen=True)
+class RefereeVerdictRecord:
+    by: str
+    level: str
+    weights: Mapping[str, float]
+    before: float
+    after: float
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One edge of the result; for undirected edges ``source``/``target`` are in name order."""
+
+    source: str
+    target: str
+    type: EdgeType
+    probability: float
+    adjacency: float
+    orientation: float | None
+    experts: Mapping[str, ExpertOpinion]
+    referee: tuple[RefereeVerdictRecord, ...] = ()
+    settled_by: str = "pool"
+
+
+@dataclass(frozen=True)
+class ExpertReport:
+    name: str
+    family: str
+    weight: float
+    status: str
+    error: str | None
+    seconds: float
+    n_fits: int
+    n_ok: int
+    stability: float
+    fit_gain: float
+    assumptions: tuple[str, ...]
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ContestedRecord:
+    source: str
+    target: str
+    level: str
+    pooled: float
+    threshold: float
+
+
+@dataclass(frozen=True)
+class RefereeReport:
+    kind: str
+    model: str | None
+    queries: int
+    cache_hits: int
+    seconds: float
+    failures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    """What ``cea discover`` learned. Plain data: metrics and writers are separate functions."""
+
+    variables: tuple[Variable, ...]
+    edges: tuple[Edge, ...]
+    experts: tuple[ExpertReport, ...]
+    referee: RefereeReport
+    contested: tuple[ContestedRecord, ...]
+    decisions: tuple[Mapping[str, str], ...]
+    settings: Mapping[str, Any]
+    seed: int
+    version: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+    def directed_edges(self) -> list[tuple[str, str]]:
+        return [(e.source, e.target) for e in self.edges if e.type is EdgeType.DIRECTED]
+
+    def undirected_edges(self) -> list[tuple[str, str]]:
+        return [(e.source, e.target) for e in self.edges if e.type is EdgeType.UNDIRECTED]
+
+    def __repr__(self) -> str:
+        n_dir, n_und = len(self.directed_edges()), len(self.undirected_edges())
+        ok = sum(e.status == "ok" for e in self.experts)
+        return (
+            f"<EnsembleResult {len(self.variables)} variables, {n_dir} directed + {n_und} undirected edges, "
+            f"{ok}/{len(self.experts)} experts ok, {len(self.contested)} contested, referee={self.referee.kind}>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "variables": [{"name": v.name, "description": v.description, "type": v.type} for v in self.variables],
+            "edges": [_edge_dict(e) for e in self.edges],
+            "experts": [
+                {
+                    "name": x.name,
+                    "weight": _r(x.weight),
+                    "status": x.status,
+                    "error": x.error,
+                    "seconds": _r(x.seconds, 3),
+                    "family": x.family,
+                    "n_fits": x.n_fits,
+                    "n_ok": x.n_ok,
+                    "stability": _r(x.stability),
+                    "fit_gain": _r(x.fit_gain),
+                    "assumptions": list(x.assumptions),
+                    "params": dict(x.params),
+                }
+                for x in self.experts
+            ],
+            "referee": {
+                "kind": self.referee.kind,
+                "model": self.referee.model,
+                "queries": self.referee.queries,
+                "cache_hits": self.referee.cache_hits,
+                "seconds": _r(self.referee.seconds, 3),
+                "failures": list(self.referee.failures),
+            },
+            "contested": [
+                {"source": c.source, "target": c.target, "level": c.level, "pooled": _r(c.pooled),
+                 "threshold": c.threshold}
+                for c in self.contested
+            ],
+            "assembly_decisions": [dict(d) for d in self.decisions],
+            "settings": dict(self.settings),
+            "seed": self.seed,
+            "version": self.version,
+            "notes": list(self.notes),
+        }
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+
+def _r(x: float, digits: int = 6) -> float:
+    return round(float(x), digits) if math.isfinite(x) else 0.0
+
+
+def _edge_dict(e: Edge) -> dict[str, Any]:
+    ref: dict[str, Any] | None = None
+    if e.referee:
+        main = e.referee[0]
+        ref = {
+            "by": main.by,
+            "level": main.level,
+            "weights": {k: _r(v) for k, v in main.weights.items()},
+            "before": _r(main.before),
+            "after": _r(main.after),
+            "rationale": main.rationale,
+            "decisions": [
+                {"by": r.by, "level": r.level, "weights": {k: _r(v) for k, v in r.weights.items()},
+                 "before": _r(r.before), "after": _r(r.after), "rationale": r.rationale}
+                for r in e.referee
+            ],
+        }
+    return {
+        "source": e.source,
+        "target": e.target,
+        "type": e.type.value,
+        "probability": _r(e.probability),
+        "adjacency": _r(e.adjacency),
+        "orientation": None if e.orientation is None else _r(e.orientation),
+        "experts": {
+            k: {"adjacency": _r(v.adjacency), "orientation": None if v.orientation is None else _r(v.orientation)}
+            for k, v in e.experts.items()
+        },
+        "referee": ref,
+        "settled_by": e.settled_by,
+    }
+
+
+def decision_dicts(decisions: Sequence[AssemblyDecision], names: Sequence[str]) -> tuple[dict[str, str], ...]:
+    return tuple(
+        {"source": names[x.source], "target": names[x.target], "action": x.action, "reason": x.reason}
+        for x in decisions
+    )
+
+
+def build_edges(
+    graph: AssembledGraph,
+    names: Sequence[str],
+    opinions: Mapping[str, tuple[Any, Any]],
+    referee_records: Mapping[tuple[int, int], Sequence[RefereeVerdictRecord]],
+) -> tuple[Edge, ...]:
+    """Attach per-expert opinions and referee provenance to the assembled edges.
+
+    ``opinions`` maps expert name -> (adjacency matrix, orientation matrix) of its beliefs.
+    """
+    out = []
+    for e in graph.edges:
+        s, t = e.source, e.target
+        if e.type is not EdgeType.DIRECTED and names[s] > names[t]:
+            s, t = t, s
+        experts = {}
+        for name, (adj, orient) in opinions.items():
+            a = float(adj[s, t])
+            experts[name] = ExpertOpinion(a, float(orient[s, t]) if a > 0 else None)
+        key = (min(s, t), max(s, t))
+        out.append(
+            Edge(
+                names[s], names[t], e.type, e.probability, e.adjacency,
+                e.orientation if e.type is EdgeType.DIRECTED else None,
+                experts, tuple(referee_records.get(key, ())), e.settled_by,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,239 @@
+"""The expert contract shared by every causal-discovery algorithm in the ensemble.
+
+Experts follow scikit-learn's estimator conventions so that the ensemble can clone them per bootstrap
+resample and key caches on their parameters: ``__init__`` only stores its arguments, :meth:`Expert.fit`
+validates the input and returns ``self``, and learned state ends in ``_`` (``graph_``, ``seconds_``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import logging
+import random
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from causal_ensemble._errors import ExpertError, InputError, UnsupportedDataError
+from causal_ensemble.experts._graph import EndpointGraph, Mark
+
+logger = logging.getLogger(__name__)
+
+FloatMatrix = npt.NDArray[np.float64]
+BoolMatrix = npt.NDArray[np.bool_]
+
+
+class DataKind(StrEnum):
+    """What kind of columns a table holds, which decides the tests and scores an expert may use."""
+
+    CONTINUOUS = "continuous"
+    DISCRETE = "discrete"
+    MIXED = "mixed"
+
+
+class Family(StrEnum):
+    CONSTRAINT = "constraint-based"
+    SCORE = "score-based"
+    PERMUTATION = "permutation-based"
+    FUNCTIONAL = "functional (LiNGAM)"
+    CONTINUOUS_OPTIMISATION = "continuous optimisation"
+
+
+@dataclass(frozen=True)
+class KnowledgeMasks:
+    """Background knowledge as index masks, so experts need not know variable names.
+
+    ``forbidden[i, j]`` forbids the directed edge i -> j (tiers included); ``required[i, j]`` requires it;
+    ``no_path[i, j]`` rules out any directed path i -> j, which only tiers imply (a single forbidden edge
+    does not), and which path-based methods such as LiNGAM can use natively.
+    """
+
+    forbidden: BoolMatrix
+    required: BoolMatrix
+    no_path: BoolMatrix | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.forbidden.any() or self.required.any())
+
+    @classmethod
+    def none(cls, d: int) -> KnowledgeMasks:
+        z = np.zeros((d, d), dtype=bool)
+        return cls(z, z.copy())
+
+
+def data_kind(discrete: npt.NDArray[np.bool_]) -> DataKind:
+    if discrete.all():
+        return DataKind.DISCRETE
+    if not discrete.any():
+        return DataKind.CONTINUOUS
+    return DataKind.MIXED
+
+
+class Expert(ABC):
+    """A causal-discovery algorithm turned into a panel member.
+
+    Subclasses declare who they are (``name``, ``family``, the ``assumptions`` a referee should weigh,
+    the data kinds they ``supports``, whether they take background knowledge natively) and implement
+    :meth:`_fit`, which returns an :class:`EndpointGraph`. Knowledge an expert cannot take natively is
+    enforced on its output afterwards, so every expert's graph respects it.
+    """
+
+    name: ClassVar[str]
+    family: ClassVar[Family]
+    assumptions: ClassVar[tuple[str, ...]]
+    supports: ClassVar[frozenset[DataKind]]
+    native_knowledge: ClassVar[bool] = False
+
+    random_state: int | None
+
+    # -- scikit-learn style parameter handling -------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD]
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        valid = set(self._param_names())
+        for key, value in params.items():
+            if key not in valid:
+                raise InputError(f"expert {self.name!r} has no parameter {key!r}; parameters: {sorted(valid)}")
+            setattr(self, key, value)
+        return self
+
+    def clone(self, **overrides: Any) -> Self:
+        """A fresh, unfitted copy with the same parameters (and ``overrides``)."""
+        params = self.get_params()
+        params.update(overrides)
+        return type(self)(**params)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # -- fitting --------------------------------------------------------------------------------------
+    def check_supported(self, kind: DataKind) -> None:
+        if kind not in self.supports:
+            allowed = ", ".join(sorted(k.value for k in self.supports))
+            raise UnsupportedDataError(
+                f"expert {self.name!r} cannot be used on {kind.value} data (it supports: {allowed})"
+            )
+
+    def fit(
+        self,
+        X: npt.ArrayLike,
+        *,
+        discrete: npt.ArrayLike | None = None,
+        knowledge: KnowledgeMasks | None = None,
+    ) -> Self:
+        """Learn a graph from ``X`` (rows = samples); discrete columns hold integer codes 0..k-1."""
+        data = np.asarray(X, dtype=np.float64)
+        if data.ndim != 2 or data.shape[1] < 2:
+            raise InputError(f"X must be a 2-D array with at least 2 columns, got shape {data.shape}")
+        if data.shape[0] < 3:
+            raise InputError(f"X must have at least 3 rows, got {data.shape[0]}")
+        if not np.isfinite(data).all():
+            raise InputError("X contains NaN or infinite values")
+        d = data.shape[1]
+        disc = np.zeros(d, dtype=bool) if discrete is None else np.asarray(discrete, dtype=bool)
+        if disc.shape != (d,):
+            raise InputError(f"discrete must have one flag per column ({d}), got shape {disc.shape}")
+        masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
+        if masks.forbidden.shape != (d, d) or masks.required.shape != (d, d):
+            raise InputError(f"knowledge masks must have shape ({d}, {d})")
+        kind = data_kind(disc)
+        self.check_supported(kind)
+        start = time.perf_counter()
+        try:
+            with _quiet():
+                graph = self._fit(data, disc, kind, masks)
+        except (InputError, TimeoutError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - third-party algorithms raise anything
+            raise ExpertError(f"expert {self.name!r} failed: {type(exc).__name__}: {exc}") from exc
+        self.graph_ = enforce_knowledge(graph, masks)
+        self.seconds_ = time.perf_counter() - start
+        self.n_features_in_ = d
+        return self
+
+    @abstractmethod
+    def _fit(
+        self, X: FloatMatrix, discrete: npt.NDArray[np.bool_], kind: DataKind, knowledge: KnowledgeMasks
+    ) -> EndpointGraph:
+        """Run the algorithm; validation, timing and knowledge enforcement are done by :meth:`fit`."""
+
+
+def enforce_knowledge(graph: EndpointGraph, knowledge: KnowledgeMasks) -> EndpointGraph:
+    """Make a graph respect background knowledge after the fact.
+
+    A forbidden direction on an edge the data supports is turned around (the adjacency is evidence; the
+    direction is not allowed) unless both directions are forbidden, in which case the edge goes. Required
+    edges are added as directed edges.
+    """
+    if knowledge.is_empty:
+        return graph
+    m = graph.marks.copy()
+    f = knowledge.forbidden
+    d = m.shape[0]
+    for i in range(d):
+        for j in range(i + 1, d):
+            if m[i, j] == Mark.NONE:
+                continue
+            if f[i, j] and f[j, i]:
+                m[i, j] = m[j, i] = Mark.NONE
+            elif f[i, j] and not (m[j, i] == Mark.ARROW and m[i, j] == Mark.TAIL):
+                m[j, i], m[i, j] = Mark.ARROW, Mark.TAIL  # j -> i
+            elif f[j, i] and not (m[i, j] == Mark.ARROW and m[j, i] == Mark.TAIL):
+                m[i, j], m[j, i] = Mark.ARROW, Mark.TAIL  # i -> j
+    req = np.argwhere(knowledge.required)
+    for i, j in req:
+        m[i, j], m[j, i] = Mark.ARROW, Mark.TAIL
+    return EndpointGraph(m)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence third-party algorithms that print progress to stdout (causal-learn does)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+@contextlib.contextmanager
+def seeded_global_rng(seed: int | None) -> Iterator[None]:
+    """Seed the global ``random``/``numpy.random`` state for a library that only uses the global state.
+
+    Our own code never uses global random state; some third-party algorithms (causal-learn's GRaSP and
+    BOSS shuffle with ``random``) give us no other way to be reproducible. The previous state is
+    restored on exit so callers see no side effect.
+    """
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    try:
+        if seed is not None:
+            random.seed(seed)
+            np.random.seed(seed % (2**32))  # noqa: NPY002 - see docstring
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+def check_in_range(name: str, value: float, low: float, high: float, *, expert: str) -> None:
+    if not (low <= value <= high):
+        raise InputError(f"expert {expert!r}: parameter {name}={value!r} must be in [{low}, {high}]")
+
+
+def check_choice(name: str, value: str, choices: Sequence[str], *, expert: str) -> None:
+    if value not in choices:
+        raise InputError(f"expert {expert!r}: parameter {name}={value!r} must be one of {list(choices)}")

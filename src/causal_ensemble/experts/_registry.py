@@ -1,0 +1,50 @@
+"""Expert names, default panels and construction by name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from causal_ensemble._errors import UnknownNameError
+from causal_ensemble.experts._base import DataKind, Expert
+from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
+from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
+from causal_ensemble.experts._lingam import DirectLiNGAM
+
+EXPERTS: dict[str, type[Expert]] = {
+    cls.name: cls for cls in (PC, FCI, GES, GRaSP, BOSS, DirectLiNGAM, NOTEARS, AdaptiveNOTEARS, DAGMA)
+}
+
+# One panel per data kind: every family that is valid on that kind is represented.
+DEFAULT_PANELS: dict[DataKind, tuple[str, ...]] = {
+    DataKind.CONTINUOUS: ("pc", "fci", "ges", "grasp", "directlingam", "notears", "adaptive_notears", "dagma"),
+    DataKind.DISCRETE: ("pc", "fci", "ges", "grasp", "boss"),
+    DataKind.MIXED: ("pc", "fci", "ges", "grasp", "notears", "adaptive_notears", "dagma"),
+}
+
+
+def available_experts() -> list[str]:
+    return sorted(EXPERTS)
+
+
+def make_expert(name: str, **params: object) -> Expert:
+    try:
+        cls = EXPERTS[name.strip().lower()]
+    except KeyError:
+        raise UnknownNameError(f"unknown expert {name!r}; known experts: {', '.join(available_experts())}") from None
+    return cls(**params)
+
+
+def default_panel(kind: DataKind) -> list[Expert]:
+    return [make_expert(n) for n in DEFAULT_PANELS[kind]]
+
+
+def make_panel(names: Sequence[str]) -> list[Expert]:
+    seen: set[str] = set()
+    panel = []
+    for raw in names:
+        expert = make_expert(raw)
+        if expert.name in seen:
+            raise UnknownNameError(f"expert {expert.name!r} is listed twice in --experts")
+        seen.add(expert.name)
+        panel.append(expert)
+    return panel

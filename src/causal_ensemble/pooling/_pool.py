@@ -1,0 +1,127 @@
+"""The linear opinion pool over experts, at every graph level, and the decisions it leaves contested.
+
+Adjacency and ancestral beliefs are pooled as plain weighted averages. Orientation is a belief
+*conditional on adjacency*, so an expert that does not see an edge has no say on its direction: the
+orientation pool weights each expert by ``weight × its adjacency belief`` (still a linear pool, with
+weights renormalised per pair). With no expert seeing the edge it stays at 1/2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from causal_ensemble._errors import InputError
+from causal_ensemble.beliefs import ExpertBeliefs
+from causal_ensemble.pooling._weights import ExpertWeights
+
+FloatMatrix = npt.NDArray[np.float64]
+
+
+class Level(StrEnum):
+    ADJACENCY = "adjacency"
+    ORIENTATION = "orientation"
+
+
+@dataclass(frozen=True)
+class PooledBeliefs:
+    adjacency: FloatMatrix
+    orientation: FloatMatrix
+    ancestral: FloatMatrix
+    weights: ExpertWeights
+
+
+@dataclass(frozen=True)
+class Contested:
+    """A decision the pool leaves within ``margin`` of its threshold: what a referee is asked to settle.
+
+    For ``Level.ORIENTATION`` the pair ``(i, j)`` is ordered so that ``pooled`` is P(i -> j | adjacent).
+    """
+
+    i: int
+    j: int
+    level: Level
+    pooled: float
+    threshold: float
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    threshold: float = 0.5
+    margin: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise InputError(f"--threshold must be in (0, 1), got {self.threshold}")
+        if not 0.0 <= self.margin < 0.5:
+            raise InputError(f"--margin must be in [0, 0.5), got {self.margin}")
+
+
+@dataclass
+class Pool:
+    """Expert beliefs plus weights; recomputes any single decision under other weights (for referees)."""
+
+    beliefs: Sequence[ExpertBeliefs]
+    weights: ExpertWeights
+    _stack: dict[str, FloatMatrix] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if tuple(b.expert for b in self.beliefs) != self.weights.names:
+            raise InputError("beliefs and weights must list the same experts in the same order")
+        if not self.beliefs:
+            raise InputError("no expert produced a graph; nothing to pool")
+        self._stack = {
+            "adjacency": np.stack([b.adjacency for b in self.beliefs]),
+            "orientation": np.stack([b.orientation for b in self.beliefs]),
+            "ancestral": np.stack([b.ancestral for b in self.beliefs]),
+        }
+
+    def pooled(self) -> PooledBeliefs:
+        w = self.weights.values
+        adj = np.tensordot(w, self._stack["adjacency"], axes=1)
+        anc = np.tensordot(w, self._stack["ancestral"], axes=1)
+        ow = w[:, None, None] * self._stack["adjacency"]
+        num = np.sum(ow * self._stack["orientation"], axis=0)
+        den = ow.sum(axis=0)
+        orient = np.divide(num, den, out=np.full(adj.shape, 0.5), where=den > 1e-12)
+        return PooledBeliefs(adj, orient, anc, self.weights)
+
+    def pair(self, i: int, j: int, weights: npt.ArrayLike) -> tuple[float, float]:
+        """Pooled (adjacency, orientation i -> j) of one pair under ``weights`` (normalised here)."""
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != self.weights.values.shape or np.any(w < 0) or w.sum() <= 0:
+            raise InputError("referee weights must be non-negative, one per expert, not all zero")
+        w = w / w.sum()
+        a = self._stack["adjacency"][:, i, j]
+        o = self._stack["orientation"][:, i, j]
+        adj = float(w @ a)
+        den = float(w @ a)
+        orient = float((w * a) @ o / den) if den > 1e-12 else 0.5
+        return adj, orient
+
+    def expert_opinions(self, i: int, j: int) -> dict[str, tuple[float, float]]:
+        return {
+            b.expert: (float(b.adjacency[i, j]), float(b.orientation[i, j])) for b in self.beliefs
+        }
+
+
+def find_contested(pooled: PooledBeliefs, settings: PoolSettings) -> list[Contested]:
+    """Adjacency decisions within the margin of the threshold, and orientation decisions within the
+    margin of 1/2 on pairs the pool keeps (orientation of a dropped edge is moot)."""
+    t, m = settings.threshold, settings.margin
+    out: list[Contested] = []
+    d = pooled.adjacency.shape[0]
+    for i in range(d):
+        for j in range(i + 1, d):
+            a = float(pooled.adjacency[i, j])
+            if abs(a - t) < m:
+                out.append(Contested(i, j, Level.ADJACENCY, a, t))
+            if a >= t - m:
+                o = float(pooled.orientation[i, j])
+                if abs(o - 0.5) < m:
+                    out.append(Contested(i, j, Level.ORIENTATION, o, 0.5))
+    return out

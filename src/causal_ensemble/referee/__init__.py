@@ -1,0 +1,23 @@
+"""Referees settle contested decisions by re-weighting the experts; they never invent edges."""
+
+from causal_ensemble.referee._base import (
+    NoReferee,
+    Referee,
+    RefereeContext,
+    RefereeRecord,
+    RefereeSummary,
+    Verdict,
+    apply_verdicts,
+    make_referee,
+)
+
+__all__ = [
+    "NoReferee",
+    "Referee",
+    "RefereeContext",
+    "RefereeRecord",
+    "RefereeSummary",
+    "Verdict",
+    "apply_verdicts",
+    "make_referee",
+]
