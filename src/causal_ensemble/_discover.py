@@ -123,8 +123,15 @@ def discover(
     masks = _masks(knowledge, names)
 
     runs = run_panel(
-        panel, X, discrete=disc, knowledge=masks, n_bootstrap=settings.n_bootstrap, seed=seed,
-        n_jobs=n_jobs, time_limit_s=time_limit, on_fit=on_fit,
+        panel,
+        X,
+        discrete=disc,
+        knowledge=masks,
+        n_bootstrap=settings.n_bootstrap,
+        seed=seed,
+        n_jobs=n_jobs,
+        time_limit_s=time_limit,
+        on_fit=on_fit,
     )
     beliefs: list[ExpertBeliefs | None] = [
         beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
@@ -161,13 +168,15 @@ def discover(
     }
     edges = build_edges(graph, names, opinions, ref_records)
     return EnsembleResult(
-        variables=tuple(
-            Variable(n, ds.descriptions.get(n), ds.types[n].value) for n in names
-        ),
+        variables=tuple(Variable(n, ds.descriptions.get(n), ds.types[n].value) for n in names),
         edges=edges,
         experts=tuple(_expert_report(r, weights_all, k) for k, r in enumerate(runs)),
         referee=RefereeReport(
-            summary.kind, summary.model, summary.queries, summary.cache_hits, summary.seconds,
+            summary.kind,
+            summary.model,
+            summary.queries,
+            summary.cache_hits,
+            summary.seconds,
             tuple(summary.failures),
         ),
         contested=tuple(
@@ -186,7 +195,9 @@ def discover(
             "data_kind": kind.value,
             "n_rows": ds.n_rows,
             "weights_rule": weights_all.rule,
-            "knowledge": None if knowledge is None else {
+            "knowledge": None
+            if knowledge is None
+            else {
                 "tiers": [list(t) for t in knowledge.tiers],
                 "required": [list(p) for p in knowledge.required],
                 "forbidden": [list(p) for p in knowledge.forbidden],

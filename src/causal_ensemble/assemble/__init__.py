@@ -10,7 +10,7 @@ from causal_ensemble.assemble._assemble import (
 
 __all__ = ["AssembledEdge", "AssembledGraph", "AssemblyDecision", "EdgeType", "assemble"]
 
-from causal_ensemble.assemble._result import (  # noqa: E402
+from causal_ensemble.assemble._result import (
     SCHEMA,
     ContestedRecord,
     Edge,

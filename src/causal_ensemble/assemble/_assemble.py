@@ -118,7 +118,9 @@ def assemble(
                 continue
             else:
                 decisions.append(
-                    AssemblyDecision(s, tgt, "reversed", "would close a directed cycle with more certain edges")
+                    AssemblyDecision(
+                        s, tgt, "reversed", "would close a directed cycle with more certain edges"
+                    )
                 )
                 s, tgt, settled = tgt, s, "acyclicity"
         a = float(adj[s, tgt])

@@ -117,13 +117,16 @@ class EnsembleResult:
         ok = sum(e.status == "ok" for e in self.experts)
         return (
             f"<EnsembleResult {len(self.variables)} variables, {n_dir} directed + {n_und} undirected edges, "
-            f"{ok}/{len(self.experts)} experts ok, {len(self.contested)} contested, referee={self.referee.kind}>"
+            f"{ok}/{len(self.experts)} experts ok, {len(self.contested)} contested, "
+            f"referee={self.referee.kind}>"
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
-            "variables": [{"name": v.name, "description": v.description, "type": v.type} for v in self.variables],
+            "variables": [
+                {"name": v.name, "description": v.description, "type": v.type} for v in self.variables
+            ],
             "edges": [_edge_dict(e) for e in self.edges],
             "experts": [
                 {
@@ -151,8 +154,13 @@ class EnsembleResult:
                 "failures": list(self.referee.failures),
             },
             "contested": [
-                {"source": c.source, "target": c.target, "level": c.level, "pooled": _r(c.pooled),
-                 "threshold": c.threshold}
+                {
+                    "source": c.source,
+                    "target": c.target,
+                    "level": c.level,
+                    "pooled": _r(c.pooled),
+                    "threshold": c.threshold,
+                }
                 for c in self.contested
             ],
             "assembly_decisions": [dict(d) for d in self.decisions],
@@ -185,8 +193,14 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
             "after": _r(main.after),
             "rationale": main.rationale,
             "decisions": [
-                {"by": r.by, "level": r.level, "weights": {k: _r(v) for k, v in r.weights.items()},
-                 "before": _r(r.before), "after": _r(r.after), "rationale": r.rationale}
+                {
+                    "by": r.by,
+                    "level": r.level,
+                    "weights": {k: _r(v) for k, v in r.weights.items()},
+                    "before": _r(r.before),
+                    "after": _r(r.after),
+                    "rationale": r.rationale,
+                }
                 for r in e.referee
             ],
         }
@@ -198,7 +212,10 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
         "adjacency": _r(e.adjacency),
         "orientation": None if e.orientation is None else _r(e.orientation),
         "experts": {
-            k: {"adjacency": _r(v.adjacency), "orientation": None if v.orientation is None else _r(v.orientation)}
+            k: {
+                "adjacency": _r(v.adjacency),
+                "orientation": None if v.orientation is None else _r(v.orientation),
+            }
             for k, v in e.experts.items()
         },
         "referee": ref,
@@ -235,9 +252,15 @@ def build_edges(
         key = (min(s, t), max(s, t))
         out.append(
             Edge(
-                names[s], names[t], e.type, e.probability, e.adjacency,
+                names[s],
+                names[t],
+                e.type,
+                e.probability,
+                e.adjacency,
                 e.orientation if e.type is EdgeType.DIRECTED else None,
-                experts, tuple(referee_records.get(key, ())), e.settled_by,
+                experts,
+                tuple(referee_records.get(key, ())),
+                e.settled_by,
             )
         )
     return tuple(out)

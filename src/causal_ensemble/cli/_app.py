@@ -69,25 +69,46 @@ def discover(
     data: Annotated[Path, typer.Argument(help="CSV or Parquet table, one column per variable.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for graph.json, graph.dot, report.html.")],
     descriptions: Annotated[
-        Path | None, typer.Option(help="Variable descriptions: JSON/YAML name->text, or CSV name,description.")
+        Path | None,
+        typer.Option(help="Variable descriptions: JSON/YAML name->text, or CSV name,description."),
     ] = None,
-    knowledge: Annotated[Path | None, typer.Option(help="Background knowledge YAML/JSON: tiers, required, forbidden.")] = None,
-    experts: Annotated[str | None, typer.Option(help="Comma-separated experts (default: a panel for the data kind).")] = None,
+    knowledge: Annotated[
+        Path | None, typer.Option(help="Background knowledge YAML/JSON: tiers, required, forbidden.")
+    ] = None,
+    experts: Annotated[
+        str | None, typer.Option(help="Comma-separated experts (default: a panel for the data kind).")
+    ] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples per expert.")] = 20,
-    referee: Annotated[str, typer.Option(help="Who settles contested decisions: none|stats|llm|human|knowledge.")] = "none",
-    llm: Annotated[str | None, typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL).")] = None,
-    margin: Annotated[float, typer.Option(help="Band around the threshold within which a decision is contested.")] = 0.1,
+    referee: Annotated[
+        str, typer.Option(help="Who settles contested decisions: none|stats|llm|human|knowledge.")
+    ] = "none",
+    llm: Annotated[
+        str | None,
+        typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL)."),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option(help="Band around the threshold within which a decision is contested.")
+    ] = 0.1,
     threshold: Annotated[float, typer.Option(help="Pooled adjacency belief needed to keep an edge.")] = 0.5,
-    seed: Annotated[int, typer.Option(help="Seed of resamples and experts: same seed and data, same graph.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of resamples and experts: same seed and data, same graph.")
+    ] = 0,
     jobs: Annotated[int, typer.Option(help="Parallel worker processes (-1: all cores).")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="Dask distributed scheduler address.")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds one expert fit may take before it is cut off.")] = 300.0,
-    types: Annotated[str | None, typer.Option(help="Override detected column types: NAME=discrete,NAME=continuous.")] = None,
-    drop_missing: Annotated[bool, typer.Option(help="Drop rows with missing values instead of failing.")] = False,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds one expert fit may take before it is cut off.")
+    ] = 300.0,
+    types: Annotated[
+        str | None, typer.Option(help="Override detected column types: NAME=discrete,NAME=continuous.")
+    ] = None,
+    drop_missing: Annotated[
+        bool, typer.Option(help="Drop rows with missing values instead of failing.")
+    ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar or summary.")] = False,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
-    from causal_ensemble._discover import RunSettings, discover as run_discover
+    from causal_ensemble._discover import RunSettings
+    from causal_ensemble._discover import discover as run_discover
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
     from causal_ensemble.experts import make_panel
     from causal_ensemble.referee import make_referee
@@ -109,8 +130,13 @@ def discover(
 
     n_experts = len(panel) if panel is not None else None
     progress = Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, disable=quiet, transient=False,
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
     )
     with progress:
         task = progress.add_task("experts x resamples", total=None)
@@ -126,8 +152,17 @@ def discover(
 
             progress.update(task, total=len(DEFAULT_PANELS[data_kind(ds.discrete_mask)]) * (bootstrap + 1))
         result = run_discover(
-            ds, knowledge=know, experts=panel, referee=ref, n_bootstrap=bootstrap, threshold=threshold,
-            margin=margin, seed=seed, n_jobs=jobs, time_limit=time_limit, on_fit=on_fit,
+            ds,
+            knowledge=know,
+            experts=panel,
+            referee=ref,
+            n_bootstrap=bootstrap,
+            threshold=threshold,
+            margin=margin,
+            seed=seed,
+            n_jobs=jobs,
+            time_limit=time_limit,
+            on_fit=on_fit,
         )
     paths = write_outputs(result, out_dir)
     if not quiet:
@@ -159,7 +194,9 @@ def datasets_list() -> None:
     for col in ("name", "kind", "rows", "summary"):
         table.add_column(col)
     for info in list_datasets():
-        table.add_row(info.name, info.kind, "" if info.n_default is None else str(info.n_default), info.summary)
+        table.add_row(
+            info.name, info.kind, "" if info.n_default is None else str(info.n_default), info.summary
+        )
     out.print(table)
 
 
@@ -167,7 +204,9 @@ def datasets_list() -> None:
 @user_errors
 def datasets_export(
     name: Annotated[str, typer.Argument(help="Dataset name (see `cea datasets list`).")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write data.csv, descriptions.json, truth.csv.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory to write data.csv, descriptions.json, truth.csv.")
+    ],
     n: Annotated[int | None, typer.Option(help="Rows to sample (default: the dataset's own).")] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
     raw: Annotated[bool, typer.Option(help="Synthetic data: do not standardise columns.")] = False,

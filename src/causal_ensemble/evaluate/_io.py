@@ -23,7 +23,9 @@ class GraphSpec:
     undirected: frozenset[frozenset[str]]
 
 
-_DOT_EDGE = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[\w./]+)\s*(->|--)\s*("(?:[^"\\]|\\.)*"|[\w./]+)\s*(\[[^\]]*\])?')
+_DOT_EDGE = re.compile(
+    r'^\s*("(?:[^"\\]|\\.)*"|[\w./]+)\s*(->|--)\s*("(?:[^"\\]|\\.)*"|[\w./]+)\s*(\[[^\]]*\])?'
+)
 _DOT_NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[\w./]+)\s*(\[[^\]]*\])?\s*;?\s*$')
 
 
@@ -51,7 +53,9 @@ def load_graph_file(path: str | Path) -> GraphSpec:
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{p}: not a causal-ensemble graph.json ({exc})") from exc
         names = set(nodes) | {x for pr in directed for x in pr} | {x for pr in undirected for x in pr}
-        return GraphSpec(tuple(nodes) + tuple(sorted(names - set(nodes))), frozenset(directed), frozenset(undirected))
+        return GraphSpec(
+            tuple(nodes) + tuple(sorted(names - set(nodes))), frozenset(directed), frozenset(undirected)
+        )
     if suffix in {".dot", ".gv"}:
         return _read_dot(p, text)
     return _read_csv(p, text)

@@ -37,7 +37,8 @@ def _f1(p: float, r: float) -> float:
 def structure_scores(
     directed: npt.ArrayLike, undirected: npt.ArrayLike, truth: npt.ArrayLike, *, strict: bool = False
 ) -> StructureScores:
-    """``directed[i, j]``: predicted i -> j; ``undirected`` symmetric or upper-triangular; ``truth[i, j]``: i -> j."""
+    """Scores of a prediction: ``directed[i, j]`` means i -> j, ``undirected`` may be symmetric or
+    upper-triangular, ``truth[i, j]`` means i -> j in the true DAG."""
     D = np.asarray(directed, dtype=bool)
     U = np.asarray(undirected, dtype=bool)
     T = np.asarray(truth, dtype=bool)

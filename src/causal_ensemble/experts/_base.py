@@ -108,7 +108,9 @@ class Expert(ABC):
         valid = set(self._param_names())
         for key, value in params.items():
             if key not in valid:
-                raise InputError(f"expert {self.name!r} has no parameter {key!r}; parameters: {sorted(valid)}")
+                raise InputError(
+                    f"expert {self.name!r} has no parameter {key!r}; parameters: {sorted(valid)}"
+                )
             setattr(self, key, value)
         return self
 
@@ -160,7 +162,7 @@ class Expert(ABC):
                 graph = self._fit(data, disc, kind, masks)
         except (InputError, TimeoutError):
             raise
-        except Exception as exc:  # noqa: BLE001 - third-party algorithms raise anything
+        except Exception as exc:
             raise ExpertError(f"expert {self.name!r} failed: {type(exc).__name__}: {exc}") from exc
         self.graph_ = enforce_knowledge(graph, masks)
         self.seconds_ = time.perf_counter() - start
@@ -222,7 +224,7 @@ def seeded_global_rng(seed: int | None) -> Iterator[None]:
     try:
         if seed is not None:
             random.seed(seed)
-            np.random.seed(seed % (2**32))  # noqa: NPY002 - see docstring
+            np.random.seed(seed % (2**32))
         yield
     finally:
         random.setstate(py_state)

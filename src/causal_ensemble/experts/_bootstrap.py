@@ -153,8 +153,10 @@ def _fit_one(
         with time_limit(limit, f"expert {expert.name!r}"):
             expert.fit(data, discrete=discrete, knowledge=knowledge)
     except ExpertTimeoutError as exc:
-        return FitRecord(expert.name, resample, FitStatus.TIMEOUT, time.perf_counter() - start, error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - one failing fit must never sink the run
+        return FitRecord(
+            expert.name, resample, FitStatus.TIMEOUT, time.perf_counter() - start, error=str(exc)
+        )
+    except Exception as exc:
         msg = str(exc) if str(exc).startswith("expert ") else f"{type(exc).__name__}: {exc}"
         return FitRecord(expert.name, resample, FitStatus.FAILED, time.perf_counter() - start, error=msg)
     return FitRecord(expert.name, resample, FitStatus.OK, time.perf_counter() - start, graph=expert.graph_)

@@ -34,7 +34,7 @@ def from_causallearn(graph: npt.NDArray[Any]) -> EndpointGraph:
     cl = np.asarray(graph).astype(int)
     marks = np.zeros(cl.shape, dtype=np.int8)
     for code, mark in _CL_TO_MARK.items():
-        marks[cl.T == code] = mark
+        marks[code == cl.T] = mark
     return EndpointGraph(marks)
 
 
@@ -65,7 +65,9 @@ def _check_test_fits(name: str, test: str, kind: DataKind) -> None:
     from causal_ensemble._errors import UnsupportedDataError
 
     if kind is DataKind.DISCRETE and test in _CONTINUOUS_TESTS:
-        raise UnsupportedDataError(f"expert {name!r}: ci_test={test!r} needs continuous data; use chisq or gsq")
+        raise UnsupportedDataError(
+            f"expert {name!r}: ci_test={test!r} needs continuous data; use chisq or gsq"
+        )
     if kind is not DataKind.DISCRETE and test in _DISCRETE_TESTS:
         raise UnsupportedDataError(f"expert {name!r}: ci_test={test!r} needs discrete data; use fisherz")
 
@@ -101,7 +103,9 @@ class PC(Expert):
         from causallearn.search.ConstraintBased.PC import pc
 
         check_in_range("alpha", self.alpha, 1e-12, 0.5, expert=self.name)
-        check_choice("ci_test", self.ci_test, ("auto", *_CONTINUOUS_TESTS, *_DISCRETE_TESTS), expert=self.name)
+        check_choice(
+            "ci_test", self.ci_test, ("auto", *_CONTINUOUS_TESTS, *_DISCRETE_TESTS), expert=self.name
+        )
         test = _ci_test(self.ci_test, kind)
         _check_test_fits(self.name, test, kind)
         cg = pc(
@@ -142,7 +146,9 @@ class FCI(Expert):
         from causallearn.search.ConstraintBased.FCI import fci
 
         check_in_range("alpha", self.alpha, 1e-12, 0.5, expert=self.name)
-        check_choice("ci_test", self.ci_test, ("auto", *_CONTINUOUS_TESTS, *_DISCRETE_TESTS), expert=self.name)
+        check_choice(
+            "ci_test", self.ci_test, ("auto", *_CONTINUOUS_TESTS, *_DISCRETE_TESTS), expert=self.name
+        )
         test = _ci_test(self.ci_test, kind)
         _check_test_fits(self.name, test, kind)
         g, _ = fci(
@@ -176,7 +182,8 @@ def _check_score_fits(name: str, score: str, kind: DataKind) -> None:
 
 
 class GES(Expert):
-    """GES (Chickering 2002): greedy forward/backward search over equivalence classes of a decomposable score."""
+    """GES (Chickering 2002): greedy forward/backward search over equivalence classes of a
+    decomposable score."""
 
     name: ClassVar[str] = "ges"
     family = Family.SCORE

@@ -44,7 +44,11 @@ class NOTEARS(Expert):
     native_knowledge = True
 
     def __init__(
-        self, lambda1: float = 0.1, w_threshold: float = 0.3, max_iter: int = 100, random_state: int | None = None
+        self,
+        lambda1: float = 0.1,
+        w_threshold: float = 0.3,
+        max_iter: int = 100,
+        random_state: int | None = None,
     ) -> None:
         self.lambda1 = lambda1
         self.w_threshold = w_threshold
@@ -73,11 +77,16 @@ class AdaptiveNOTEARS(Expert):
 
     name: ClassVar[str] = "adaptive_notears"
     family = Family.CONTINUOUS_OPTIMISATION
-    assumptions = _LINEAR_ASSUMPTIONS[:3] + ("non-convex optimisation: a local optimum, adaptive-lasso sparsity",)
+    assumptions = (
+        *_LINEAR_ASSUMPTIONS[:3],
+        "non-convex optimisation: a local optimum, adaptive-lasso sparsity",
+    )
     supports = frozenset({DataKind.CONTINUOUS, DataKind.MIXED})
     native_knowledge = True
 
-    def __init__(self, gamma: float = 1.0, lambda1: float | None = None, random_state: int | None = None) -> None:
+    def __init__(
+        self, gamma: float = 1.0, lambda1: float | None = None, random_state: int | None = None
+    ) -> None:
         self.gamma = gamma
         self.lambda1 = lambda1
         self.random_state = random_state
@@ -103,7 +112,9 @@ class DAGMA(Expert):
     supports = frozenset({DataKind.CONTINUOUS, DataKind.MIXED})
     native_knowledge = True
 
-    def __init__(self, lambda1: float = 0.03, w_threshold: float = 0.3, random_state: int | None = None) -> None:
+    def __init__(
+        self, lambda1: float = 0.03, w_threshold: float = 0.3, random_state: int | None = None
+    ) -> None:
         self.lambda1 = lambda1
         self.w_threshold = w_threshold
         self.random_state = random_state

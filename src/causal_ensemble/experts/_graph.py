@@ -1,7 +1,7 @@
 """Endpoint-mark graphs: the one representation every expert's output is converted to.
 
 A graph over ``d`` variables is a ``(d, d)`` int8 matrix ``marks`` where ``marks[i, j]`` is the mark at
-``j``'s end of the edge between ``i`` and ``j`` (``Mark.NONE`` on both ends when there is no edge). This covers
+``j``'s end of the edge between ``i`` and ``j`` (``Mark.NONE`` on both ends when there is no edge). It covers
 DAGs, CPDAGs (tail-tail = undirected) and PAGs (circles, bidirected) without ever confusing "undirected"
 with "both directions".
 """

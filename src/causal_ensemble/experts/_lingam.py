@@ -36,7 +36,9 @@ class DirectLiNGAM(Expert):
 
         check_choice("measure", self.measure, ("pwling", "kernel"), expert=self.name)
         prior = _prior_knowledge(knowledge)
-        model = lingam.DirectLiNGAM(random_state=self.random_state, prior_knowledge=prior, measure=self.measure)
+        model = lingam.DirectLiNGAM(
+            random_state=self.random_state, prior_knowledge=prior, measure=self.measure
+        )
         model.fit(X)
         # lingam's B[i, j] != 0 means j -> i.
         b = np.asarray(model.adjacency_matrix_)

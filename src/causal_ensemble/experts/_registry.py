@@ -16,7 +16,16 @@ EXPERTS: dict[str, type[Expert]] = {
 
 # One panel per data kind: every family that is valid on that kind is represented.
 DEFAULT_PANELS: dict[DataKind, tuple[str, ...]] = {
-    DataKind.CONTINUOUS: ("pc", "fci", "ges", "grasp", "directlingam", "notears", "adaptive_notears", "dagma"),
+    DataKind.CONTINUOUS: (
+        "pc",
+        "fci",
+        "ges",
+        "grasp",
+        "directlingam",
+        "notears",
+        "adaptive_notears",
+        "dagma",
+    ),
     DataKind.DISCRETE: ("pc", "fci", "ges", "grasp", "boss"),
     DataKind.MIXED: ("pc", "fci", "ges", "grasp", "notears", "adaptive_notears", "dagma"),
 }
@@ -30,7 +39,9 @@ def make_expert(name: str, **params: object) -> Expert:
     try:
         cls = EXPERTS[name.strip().lower()]
     except KeyError:
-        raise UnknownNameError(f"unknown expert {name!r}; known experts: {', '.join(available_experts())}") from None
+        raise UnknownNameError(
+            f"unknown expert {name!r}; known experts: {', '.join(available_experts())}"
+        ) from None
     return cls(**params)
 
 

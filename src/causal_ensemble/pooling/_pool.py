@@ -82,8 +82,8 @@ class Pool:
 
     def pooled(self) -> PooledBeliefs:
         w = self.weights.values
-        adj = np.tensordot(w, self._stack["adjacency"], axes=1)
-        anc = np.tensordot(w, self._stack["ancestral"], axes=1)
+        adj = np.asarray(np.tensordot(w, self._stack["adjacency"], axes=1), dtype=np.float64)
+        anc = np.asarray(np.tensordot(w, self._stack["ancestral"], axes=1), dtype=np.float64)
         ow = w[:, None, None] * self._stack["adjacency"]
         num = np.sum(ow * self._stack["orientation"], axis=0)
         den = ow.sum(axis=0)
@@ -104,9 +104,7 @@ class Pool:
         return adj, orient
 
     def expert_opinions(self, i: int, j: int) -> dict[str, tuple[float, float]]:
-        return {
-            b.expert: (float(b.adjacency[i, j]), float(b.orientation[i, j])) for b in self.beliefs
-        }
+        return {b.expert: (float(b.adjacency[i, j]), float(b.orientation[i, j])) for b in self.beliefs}
 
 
 def find_contested(pooled: PooledBeliefs, settings: PoolSettings) -> list[Contested]:

@@ -108,12 +108,16 @@ def _dag_parents(graph: EndpointGraph) -> list[list[int]]:
     adj = graph.adjacency()
     parents: list[list[int]] = []
     for j in range(d):
-        ps = [i for i in np.flatnonzero(adj[:, j]) if directed[i, j] or (not directed[j, i] and pos[i] < pos[j])]
+        ps = [
+            i for i in np.flatnonzero(adj[:, j]) if directed[i, j] or (not directed[j, i] and pos[i] < pos[j])
+        ]
         parents.append([int(i) for i in ps])
     return parents
 
 
-def _gaussian_ll(train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]) -> float:
+def _gaussian_ll(
+    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
+) -> float:
     y, yt = train[:, j], test[:, j]
     if ps:
         A = np.c_[np.ones(len(train)), train[:, ps]]
@@ -125,7 +129,9 @@ def _gaussian_ll(train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], 
     return float(np.sum(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var)))
 
 
-def _multinomial_ll(train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]) -> float:
+def _multinomial_ll(
+    train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
+) -> float:
     k = int(max(train[:, j].max(), test[:, j].max())) + 1
     if ps:
         radix = np.maximum(np.maximum(train[:, ps].max(axis=0), test[:, ps].max(axis=0)) + 1, 1)
@@ -150,14 +156,23 @@ def heldout_gain(
     parents = _dag_parents(graph)
     if discrete:
         tr, te = train.astype(np.int64), test.astype(np.int64)
-        gain = sum(_multinomial_ll(tr, te, j, ps) - _multinomial_ll(tr, te, j, []) for j, ps in enumerate(parents))
+        gain = sum(
+            _multinomial_ll(tr, te, j, ps) - _multinomial_ll(tr, te, j, []) for j, ps in enumerate(parents)
+        )
     else:
-        gain = sum(_gaussian_ll(train, test, j, ps) - _gaussian_ll(train, test, j, []) for j, ps in enumerate(parents))
+        gain = sum(
+            _gaussian_ll(train, test, j, ps) - _gaussian_ll(train, test, j, [])
+            for j, ps in enumerate(parents)
+        )
     return gain / len(test)
 
 
-def expert_fit(result: BootstrapResult, X: npt.NDArray[np.float64], resamples: Sequence[npt.NDArray[np.int64]],
-               discrete: bool) -> float:
+def expert_fit(
+    result: BootstrapResult,
+    X: npt.NDArray[np.float64],
+    resamples: Sequence[npt.NDArray[np.int64]],
+    discrete: bool,
+) -> float:
     """Mean out-of-bag gain of an expert's resample graphs (its full-data graph, in-sample, when B = 0)."""
     gains = []
     n = len(X)
@@ -183,7 +198,10 @@ def reliability_weights(
     names = tuple(r.name for r in results)
     stab = np.array([stability(b) if b is not None else 0.0 for b in beliefs])
     gains = np.array(
-        [expert_fit(r, X, resamples, discrete) if b is not None else 0.0 for r, b in zip(results, beliefs, strict=True)]
+        [
+            expert_fit(r, X, resamples, discrete) if b is not None else 0.0
+            for r, b in zip(results, beliefs, strict=True)
+        ]
     )
     alive = np.array([b is not None for b in beliefs])
     best = gains[alive].max() if alive.any() else 0.0

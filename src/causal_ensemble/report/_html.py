@@ -28,8 +28,10 @@ def to_html(result: EnsembleResult) -> str:
             f"{e_(k)} {v.adjacency:.2f}" + ("" if v.orientation is None else f"/{v.orientation:.2f}")
             for k, v in e.experts.items()
         )
-        ref = "; ".join(f"{e_(r.by)} ({e_(r.level)}): {r.before:.2f}&rarr;{r.after:.2f} {e_(r.rationale)}"
-                        for r in e.referee)
+        ref = "; ".join(
+            f"{e_(r.by)} ({e_(r.level)}): {r.before:.2f}&rarr;{r.after:.2f} {e_(r.rationale)}"
+            for r in e.referee
+        )
         orient = "" if e.orientation is None else f"{e.orientation:.2f}"
         rows.append(
             f"<tr class='{'ref' if e.referee else ''}'><td>{e_(e.source)}</td><td>{_ARROW[e.type]}</td>"
@@ -49,7 +51,9 @@ def to_html(result: EnsembleResult) -> str:
         f"<tr><td>{e_(v.name)}</td><td>{e_(v.type)}</td><td>{e_(v.description or '')}</td></tr>"
         for v in result.variables
     )
-    settings = "".join(f"<tr><th>{e_(str(k))}</th><td>{e_(str(v))}</td></tr>" for k, v in result.settings.items())
+    settings = "".join(
+        f"<tr><th>{e_(str(k))}</th><td>{e_(str(v))}</td></tr>" for k, v in result.settings.items()
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>causal-ensemble report</title><style>{_CSS}</style></head>
 <body>
@@ -60,11 +64,11 @@ referee: {e_(result.referee.kind)}. causal-ensemble {e_(result.version)}, seed {
 <h2>Edges</h2>
 <table id="edges"><thead><tr><th>source</th><th></th><th>target</th><th>probability</th><th>adjacency</th>
 <th>orientation</th><th>settled by</th><th>experts (adjacency/orientation)</th><th>referee</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
+<tbody>{"".join(rows)}</tbody></table>
 <h2>Expert panel</h2>
 <table id="experts"><thead><tr><th>expert</th><th>family</th><th>weight</th><th>stability</th>
 <th>fit gain</th><th>status</th><th>seconds</th><th>fits ok</th><th>error</th></tr></thead>
-<tbody>{''.join(experts_rows)}</tbody></table>
+<tbody>{"".join(experts_rows)}</tbody></table>
 <h2>Variables</h2><table><thead><tr><th>name</th><th>type</th><th>description</th></tr></thead>
 <tbody>{variables}</tbody></table>
 <h2>Settings</h2><table>{settings}</table>

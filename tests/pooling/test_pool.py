@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from causal_ensemble import InputError
+from causal_ensemble.beliefs import ExpertBeliefs
+from causal_ensemble.experts import EndpointGraph
+from causal_ensemble.pooling import (
+    ExpertWeights,
+    Level,
+    Pool,
+    PoolSettings,
+    find_contested,
+    heldout_gain,
+    stability,
+)
+
+
+def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeliefs:
+    adj = np.zeros((d, d))
+    adj[0, 1] = adj[1, 0] = adj01
+    orient = np.full((d, d), 0.5)
+    orient[0, 1], orient[1, 0] = orient01, 1 - orient01
+    return ExpertBeliefs(name, adj, orient, np.full((d, d), 0.5), 10)
+
+
+def test_linear_pool_is_the_weighted_average_and_orientation_ignores_blind_experts() -> None:
+    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.5, 0.0), _beliefs("c", 0.0, 0.5)]
+    w = ExpertWeights.uniform(["a", "b", "c"]).replaced([0.5, 0.25, 0.25], "test")
+    pooled = Pool(b, w).pooled()
+    assert pooled.adjacency[0, 1] == pytest.approx(0.5 * 1 + 0.25 * 0.5)
+    # c never sees the edge, so only a (0.5*1) and b (0.25*0.5) weigh in on direction
+    assert pooled.orientation[0, 1] == pytest.approx((0.5 * 1 * 1.0 + 0.125 * 0.0) / 0.625)
+    assert pooled.orientation[0, 2] == 0.5
+
+
+def test_pair_recomputes_a_single_decision_under_new_weights() -> None:
+    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.0, 0.5)]
+    pool = Pool(b, ExpertWeights.uniform(["a", "b"]))
+    assert pool.pair(0, 1, [0.0, 1.0]) == (0.0, 0.5)  # no expert sees it: no edge, whatever the weights
+    assert pool.pair(0, 1, [3.0, 1.0])[0] == pytest.approx(0.75)
+    with pytest.raises(InputError):
+        pool.pair(0, 1, [0.0, 0.0])
+
+
+def test_contested_marks_only_decisions_within_the_margin() -> None:
+    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.1, 0.5)]
+    pooled = Pool(b, ExpertWeights.uniform(["a", "b"])).pooled()  # adjacency 0.55, orientation ~0.95
+    contested = find_contested(pooled, PoolSettings(0.5, 0.1))
+    assert [(c.i, c.j, c.level) for c in contested] == [(0, 1, Level.ADJACENCY)]
+    assert find_contested(pooled, PoolSettings(0.5, 0.01)) == []
+    with pytest.raises(InputError, match="margin"):
+        PoolSettings(0.5, 0.7)
+
+
+def test_stability_rule() -> None:
+    assert stability(_beliefs("a", 1.0, 1.0)) == 1.0
+    assert stability(_beliefs("a", 0.5, 1.0)) == 0.0
+    assert stability(_beliefs("a", 0.0, 1.0)) == 1.0
+
+
+def test_heldout_gain_prefers_the_true_graph() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=2000)
+    y = 2 * x + rng.normal(size=2000)
+    z = rng.normal(size=2000)
+    X = np.c_[x, y, z]
+    true = EndpointGraph.from_dag(np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
+    wrong = EndpointGraph.from_dag(np.array([[0, 0, 1], [0, 0, 0], [0, 0, 0]]))
+    g_true = heldout_gain(true, X[:1000], X[1000:], discrete=False)
+    g_wrong = heldout_gain(wrong, X[:1000], X[1000:], discrete=False)
+    assert g_true > 0.5 > abs(g_wrong)
+    Xd = np.c_[(x > 0), (y > 0), (z > 0)].astype(float)
+    assert heldout_gain(true, Xd[:1000], Xd[1000:], discrete=True) > heldout_gain(
+        wrong, Xd[:1000], Xd[1000:], discrete=True
+    )
