@@ -154,7 +154,7 @@ def discover(
     ref: Referee = referee if referee is not None else NoReferee()
     summary = RefereeSummary(kind=ref.kind, model=ref.model)
     start = time.perf_counter()
-    context = RefereeContext(names, dict(ds.descriptions), pool, {e.name: e for e in panel}, ds.n_rows)
+    context = RefereeContext(names, dict(ds.descriptions), pool, {e.name: e for e in panel}, X, disc)
     verdicts = ref.referee(contested, context) if contested else []
     summary.seconds = time.perf_counter() - start
     summary = _merge_summary(summary, ref)

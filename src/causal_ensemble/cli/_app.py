@@ -191,8 +191,10 @@ def datasets_list() -> None:
     from causal_ensemble.data.datasets import list_datasets
 
     table = Table()
-    for col in ("name", "kind", "rows", "summary"):
-        table.add_column(col)
+    table.add_column("name", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("rows", no_wrap=True, justify="right")
+    table.add_column("summary", overflow="fold")
     for info in list_datasets():
         table.add_row(
             info.name, info.kind, "" if info.n_default is None else str(info.n_default), info.summary

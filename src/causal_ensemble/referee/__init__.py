@@ -21,3 +21,7 @@ __all__ = [
     "apply_verdicts",
     "make_referee",
 ]
+
+from causal_ensemble.referee._stats import PairDiagnostics, StatsReferee, diagnose_pair
+
+__all__ += ["PairDiagnostics", "StatsReferee", "diagnose_pair"]

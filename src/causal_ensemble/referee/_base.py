@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
 
 from causal_ensemble._errors import InputError
 from causal_ensemble.experts import Expert
@@ -20,13 +21,19 @@ from causal_ensemble.pooling import Contested, Level, Pool, PooledBeliefs
 
 @dataclass(frozen=True)
 class RefereeContext:
-    """What a referee may read: names, descriptions, the pool (expert beliefs, weights) and the experts."""
+    """What a referee may read: names, descriptions, the pool (expert beliefs, weights), the experts and
+    the data (for diagnostics)."""
 
     names: tuple[str, ...]
     descriptions: Mapping[str, str]
     pool: Pool
     experts: Mapping[str, Expert]
-    n_rows: int
+    values: npt.NDArray[np.float64]
+    discrete: npt.NDArray[np.bool_]
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.values.shape[0])
 
 
 @dataclass(frozen=True)
@@ -120,4 +127,10 @@ def make_referee(kind: str, *, llm: str | None = None) -> Referee:
         raise InputError("--llm is only used with --referee llm")
     if key == "none":
         return NoReferee()
-    raise InputError(f"--referee {key}: this referee is not available in this version; use --referee none")
+    if key == "stats":
+        from causal_ensemble.referee._stats import StatsReferee
+
+        return StatsReferee()
+    raise InputError(
+        f"--referee {key}: this referee is not available in this version; use --referee none or stats"
+    )
