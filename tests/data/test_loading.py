@@ -57,7 +57,7 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
 def test_drop_missing_is_reported() -> None:
     frame = _frame()
     frame.loc[3, "height"] = np.nan
-    with pytest.raises(DataError, match="'height'.*drop"):
+    with pytest.raises(DataError, match=r"'height'.*drop"):
         from_frame(frame)
     ds = from_frame(frame, missing="drop")
     assert ds.n_rows == 29 and "dropped 1 of 30 rows" in ds.notes[0]

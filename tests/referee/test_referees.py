@@ -8,7 +8,7 @@ import pytest
 from causal_ensemble import InputError, discover
 from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.pooling import Contested, ExpertWeights, Level, Pool
-from causal_ensemble.referee import StatsReferee, Verdict, apply_verdicts, diagnose_pair, make_referee
+from causal_ensemble.referee import Verdict, apply_verdicts, diagnose_pair, make_referee
 
 from ..conftest import chain_collider_fork
 
