@@ -131,7 +131,7 @@ def dagma_linear(
     np.fill_diagonal(fb, True)
     free = (~fb).astype(np.float64)
     S = data.T @ data / n
-    W = np.zeros((d, d))
+    W: FloatMatrix = np.zeros((d, d))
     mu = mu_init
     s_list = list(s)
     for t in range(T):
