@@ -75,3 +75,32 @@ def test_heldout_gain_prefers_the_true_graph() -> None:
     assert heldout_gain(true, Xd[:1000], Xd[1000:], discrete=True) > heldout_gain(
         wrong, Xd[:1000], Xd[1000:], discrete=True
     )
+
+
+def test_reliability_weights_rule() -> None:
+    """Stable experts whose graphs predict held-out rows get weight; an empty-graph expert gets none."""
+    from causal_ensemble.beliefs import beliefs_from_graphs
+    from causal_ensemble.experts import PC
+    from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, FitStatus, resample_indices
+    from causal_ensemble.pooling import reliability_weights
+
+    rng = np.random.default_rng(1)
+    n = 600
+    x = rng.normal(size=n)
+    X = np.c_[x, 2 * x + rng.normal(size=n), rng.normal(size=n)]
+    resamples = resample_indices(n, 4, seed=0)
+    true = EndpointGraph.from_dag(np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
+    empty = EndpointGraph.empty(3)
+
+    def result(graphs: list[EndpointGraph]) -> BootstrapResult:
+        recs = tuple(FitRecord("pc", b, FitStatus.OK, 0.0, g) for b, g in enumerate(graphs))
+        return BootstrapResult(PC(), FitRecord("pc", -1, FitStatus.OK, 0.0, graphs[0]), recs)
+
+    good, blind, flaky = result([true] * 4), result([empty] * 4), result([true, true, true, empty])
+    beliefs = [beliefs_from_graphs(f"e{k}", r.graphs) for k, r in enumerate((good, blind, flaky))]
+    w = reliability_weights([good, blind, flaky], beliefs, X, resamples, discrete=False)
+    assert w.values.sum() == pytest.approx(1.0)
+    assert w.values[1] == 0.0  # no fit gain over the empty graph
+    assert w.values[0] > w.values[2] > 0.0  # less stable, smaller held-out gain
+    assert w.stability[0] == 1.0 and w.stability[2] == pytest.approx(0.25)
+    assert w.fit_gain[0] > w.fit_gain[2] > 0.0
