@@ -55,7 +55,9 @@ def main() -> None:
             if g is None:
                 print(f"| {r.name} | {r.full.seconds:.2f} | {r.status.value}: {r.error} | | |")
                 continue
-            s = structure_scores(g.directed(), g.undirected(), truth)
+            # PAG marks (o-o, o->, <->) count as adjacencies with undecided direction
+            unoriented = g.adjacency() & ~g.directed() & ~g.directed().T
+            s = structure_scores(g.directed(), unoriented, truth)
             print(
                 f"| {r.name} | {r.full.seconds:.2f} | {s.shd} | {s.directed_f1:.2f} | {s.skeleton_f1:.2f} |"
             )

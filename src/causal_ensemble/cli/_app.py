@@ -110,16 +110,18 @@ def discover(
     from causal_ensemble._discover import RunSettings
     from causal_ensemble._discover import discover as run_discover
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
-    from causal_ensemble.experts import make_panel
+    from causal_ensemble.experts import default_panel, make_panel
+    from causal_ensemble.experts._base import data_kind
     from causal_ensemble.referee import make_referee
     from causal_ensemble.report import write_outputs
 
     RunSettings(bootstrap, threshold, margin, seed, jobs, time_limit)
     if scheduler is not None:
         raise InputError("--scheduler: Dask distributed execution is not available in this version")
-    panel = make_panel([x for x in experts.split(",") if x.strip()]) if experts is not None else None
-    if panel is not None and not panel:
+    names = [x for x in experts.split(",") if x.strip()] if experts is not None else None
+    if names is not None and not names:
         raise InputError("--experts: name at least one expert")
+    panel = make_panel(names) if names is not None else None
     ref = make_referee(referee, llm=llm)
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")
     if descriptions is not None:
@@ -128,7 +130,8 @@ def discover(
     for note in ds.notes:
         err.print(f"[yellow]note:[/] {note}")
 
-    n_experts = len(panel) if panel is not None else None
+    if panel is None:
+        panel = default_panel(data_kind(ds.discrete_mask))
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -139,18 +142,11 @@ def discover(
         transient=False,
     )
     with progress:
-        task = progress.add_task("experts x resamples", total=None)
+        task = progress.add_task("experts x resamples", total=len(panel) * (bootstrap + 1))
 
         def on_fit(record: Any) -> None:
             progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
 
-        if n_experts is not None:
-            progress.update(task, total=n_experts * (bootstrap + 1))
-        else:
-            from causal_ensemble.experts import DEFAULT_PANELS
-            from causal_ensemble.experts._base import data_kind
-
-            progress.update(task, total=len(DEFAULT_PANELS[data_kind(ds.discrete_mask)]) * (bootstrap + 1))
         result = run_discover(
             ds,
             knowledge=know,

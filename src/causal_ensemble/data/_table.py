@@ -1,15 +1,18 @@
 """Loading and validating the data table.
 
 Validation happens once, here, so that every later stage can trust the table: each failure raises a
-:class:`DataError` with one line naming the file and the column at fault. Fixes we are allowed to make
-(dropping rows with missing values, on request) are recorded in ``Dataset.notes`` and reported.
+:class:`DataError` with one line naming the file and the column at fault. The only fix we make on our own
+(dropping rows with missing values, and only when asked) is recorded in ``Dataset.notes`` so that the
+report can say what was changed.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -21,20 +24,36 @@ import numpy.typing as npt
 import pandas as pd
 
 from causal_ensemble._errors import DataError, InputError
+from causal_ensemble.data._descriptions import _suggest, validate_descriptions
+
+__all__ = ["Dataset", "MissingPolicy", "VariableType", "from_frame", "load_table"]
+
+logger = logging.getLogger(__name__)
 
 MissingPolicy = Literal["error", "drop"]
-_CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-_PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+# Cells that mean "no value". "none" is deliberately absent: it is a common category label
+# (smoking: none / light / heavy), and in a numeric column it is reported as text anyway.
+_MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "null", "#n/a", "<na>"})
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 class VariableType(StrEnum):
+    """How a variable is modelled; experts choose their tests and scores from it."""
+
     CONTINUOUS = "continuous"
     DISCRETE = "discrete"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """A validated table: numeric float64 (continuous) or int64 codes 0..k-1 (discrete) columns."""
+    """A validated table that every later stage can trust without checking again.
+
+    ``frame`` holds float64 columns (continuous) and int64 codes ``0..k-1`` (discrete); the original
+    labels of discrete columns are kept in ``categories`` (index = code) so that reports can show them.
+    """
 
     frame: pd.DataFrame
     types: Mapping[str, VariableType]
@@ -42,6 +61,17 @@ class Dataset:
     source: str = "<frame>"
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A hand-built Dataset that lacks a type would only fail much later, deep inside an expert.
+        names = [str(c) for c in self.frame.columns]
+        missing = [n for n in names if n not in self.types]
+        extra = [n for n in self.types if n not in names]
+        if missing or extra:
+            raise DataError(
+                f"{self.source}: Dataset types do not match the columns "
+                f"(no type for {_quote_all(missing) or 'none'}; unknown {_quote_all(extra) or 'none'})"
+            )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -57,7 +87,8 @@ class Dataset:
 
     @property
     def values(self) -> npt.NDArray[np.float64]:
-        return self.frame.to_numpy(dtype=np.float64)
+        """A fresh float64 copy, so that an expert cannot alter the data another expert sees."""
+        return self.frame.to_numpy(dtype=np.float64, copy=True)
 
     @property
     def discrete_mask(self) -> npt.NDArray[np.bool_]:
@@ -65,201 +96,117 @@ class Dataset:
 
     @property
     def kind(self) -> Literal["continuous", "discrete", "mixed"]:
-        m = self.discrete_mask
-        return "discrete" if m.all() else "continuous" if not m.any() else "mixed"
+        mask = self.discrete_mask
+        if mask.all():
+            return "discrete"
+        return "continuous" if not mask.any() else "mixed"
 
     def with_descriptions(self, descriptions: Mapping[str, object]) -> Dataset:
-        from causal_ensemble.data._descriptions import validate_descriptions
-
-        return replace(self, descriptions=validate_descriptions(descriptions, self.names, "descriptions"))
-
-
-def _parse_number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+        """Attach descriptions, checked against this table so that a typo in a name is caught."""
+        checked = validate_descriptions(descriptions, self.names, self.source)
+        return replace(self, descriptions=checked)
 
 
-_MISSING_TOKENS = {"", "na", "nan", "null", "none", "n/a", "#n/a"}
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not a UTF-8 text file ({exc.reason})") from exc
-    if not raw.strip():
-        raise DataError(f"{path}: the file is empty")
-    sample = raw[:4096]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    if path.suffix.lower() == ".txt":
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t ").delimiter
-        except csv.Error:
-            delimiter = ","
-    rows = list(csv.reader(raw.splitlines(), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    header = [h.strip() for h in rows[0]]
-    body = rows[1:]
-    for k, row in enumerate(body, start=1):
-        if len(row) != len(header):
-            raise DataError(f"{path}: data row {k} has {len(row)} fields, the header has {len(header)}")
-    frame = pd.DataFrame(body, columns=pd.Index(range(len(header))), dtype=object)
-    frame.columns = pd.Index(header)
-    return frame
-
-
-def _check_header(names: Sequence[object], source: str) -> None:
-    for pos, name in enumerate(names, start=1):
-        if not isinstance(name, str) or not name.strip():
-            raise DataError(f"{source}: column {pos} has an empty name")
-    seen: dict[str, int] = {}
-    dupes = []
-    for name in names:
-        key = str(name)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] == 2:
-            dupes.append(key)
-    if dupes:
-        raise DataError(f"{source}: duplicate column names: {', '.join(repr(d) for d in dupes)}")
+# --------------------------------------------------------------------------------------------- reading
 
 
 def load_table(
     path: str | os.PathLike[str],
     *,
     types: Mapping[str, VariableType | str] | None = None,
+    source: str | None = None,
     missing: MissingPolicy = "error",
     max_categories: int = 10,
     min_rows: int = 10,
 ) -> Dataset:
-    """Read a CSV/TSV/Parquet table and validate it (see :func:`from_frame`)."""
+    """Read a CSV/TSV/TXT or Parquet table and validate it with :func:`from_frame`.
+
+    The header is read here rather than by pandas because pandas silently renames duplicate names
+    (``x``, ``x.1``), which would hide a real mistake in the file.
+    """
     p = Path(path)
+    src = str(p) if source is None else source
     if not p.exists():
-        raise DataError(f"{p}: no such file")
+        raise DataError(f"{src}: no such file")
     if p.is_dir():
-        raise DataError(f"{p}: is a directory, not a data file")
+        raise DataError(f"{src}: is a directory, not a data file")
     suffix = p.suffix.lower()
-    if suffix in _CSV_SUFFIXES:
-        frame = _read_csv(p)
-    elif suffix in _PARQUET_SUFFIXES:
-        try:
-            frame = pd.read_parquet(p)
-        except Exception as exc:
-            raise DataError(f"{p}: cannot read Parquet file ({type(exc).__name__}: {exc})") from exc
-    else:
-        raise DataError(f"{p}: unsupported file type {suffix!r}; use .csv, .tsv, .txt or .parquet")
+    if suffix not in _CSV_SUFFIXES + _PARQUET_SUFFIXES:
+        raise DataError(
+            f"{src}: unsupported file type {suffix or '(no extension)'!r}; "
+            "use .csv, .tsv, .txt, .parquet or .pq"
+        )
+    if p.stat().st_size == 0:
+        raise DataError(f"{src}: the file is empty (no header, no rows)")
+    frame = _read_text_table(p, src) if suffix in _CSV_SUFFIXES else _read_parquet(p, src)
     return from_frame(
-        frame, types=types, source=str(p), missing=missing, max_categories=max_categories, min_rows=min_rows
+        frame, types=types, source=src, missing=missing, max_categories=max_categories, min_rows=min_rows
     )
 
 
-def _column(
-    series: pd.Series,
-    name: str,
-    source: str,
-    forced: VariableType | None,
-    max_categories: int,
-) -> tuple[pd.Series, VariableType, tuple[str, ...]]:
-    """Convert one column to numbers; return (values with NaN for missing, type, category labels)."""
-    if pd.api.types.is_bool_dtype(series):
-        values = series.astype(float)
-        return _finish(values, name, source, forced or VariableType.DISCRETE, max_categories, None)
-    if pd.api.types.is_numeric_dtype(series):
-        return _finish(series.astype(float), name, source, forced, max_categories, None)
-    text = series.astype(object)
-    parsed: list[float] = []
-    bad: list[tuple[int, str]] = []
-    labels: list[str | None] = []
-    for row, cell in enumerate(text.tolist(), start=1):
-        if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-            parsed.append(math.nan)
-            labels.append(None)
-            continue
-        s = str(cell).strip()
-        if s.lower() in _MISSING_TOKENS:
-            parsed.append(math.nan)
-            labels.append(None)
-            continue
-        num = _parse_number(s)
-        if num is None:
-            bad.append((row, s))
-            parsed.append(math.nan)
-        else:
-            parsed.append(num)
-        labels.append(s)
-    n_present = sum(lab is not None for lab in labels)
-    if bad and len(bad) < n_present and len(bad) <= max(0.5 * n_present, 0):
-        row, value = bad[0]
-        raise DataError(
-            f"{source}: column {name!r} has non-numeric text {value!r} in row {row} "
-            f"({len(bad)} such value{'s' if len(bad) > 1 else ''}); fix it or mark it missing"
-        )
-    if bad:  # mostly text: a categorical column
-        if forced is VariableType.CONTINUOUS:
-            row, value = bad[0]
-            raise DataError(
-                f"{source}: column {name!r} is declared continuous but has text {value!r} in row {row}"
-            )
-        cats = tuple(sorted({lab for lab in labels if lab is not None}))
-        index = {c: k for k, c in enumerate(cats)}
-        codes = pd.Series(
-            [math.nan if lab is None else float(index[lab]) for lab in labels], index=series.index
-        )
-        return codes, VariableType.DISCRETE, cats
-    return _finish(pd.Series(parsed, index=series.index), name, source, forced, max_categories, None)
+def _read_parquet(path: Path, source: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many unrelated types for a damaged file
+        raise DataError(f"{source}: cannot read the Parquet file ({_one_line(exc)})") from exc
 
 
-def _finish(
-    values: pd.Series,
-    name: str,
-    source: str,
-    forced: VariableType | None,
-    max_categories: int,
-    cats: tuple[str, ...] | None,
-) -> tuple[pd.Series, VariableType, tuple[str, ...]]:
-    arr = values.to_numpy(dtype=float)
-    if np.isinf(arr).any():
-        row = int(np.flatnonzero(np.isinf(arr))[0]) + 1
-        raise DataError(f"{source}: column {name!r} has an infinite value in row {row}")
-    finite = arr[~np.isnan(arr)]
-    uniq = np.unique(finite)
-    integer_valued = bool(np.all(finite == np.round(finite)))
-    if forced is None:
-        kind = (
-            VariableType.DISCRETE
-            if integer_valued and len(uniq) <= max_categories
-            else VariableType.CONTINUOUS
-        )
+def _read_text_table(path: Path, source: str) -> pd.DataFrame:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header_line = next((line for line in fh if line.strip()), None)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{source}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+    if header_line is None:
+        raise DataError(f"{source}: the file is empty (no header, no rows)")
+    delimiter = _guess_delimiter(header_line, path.suffix.lower())
+    if delimiter is None:  # whitespace-separated .txt
+        header = header_line.split()
+        sep = r"\s+"
     else:
-        kind = forced
-    if kind is VariableType.DISCRETE:
-        index = {v: k for k, v in enumerate(uniq.tolist())}
-        labels = tuple(_fmt(v) for v in uniq.tolist())
-        codes = pd.Series([math.nan if math.isnan(v) else float(index[v]) for v in arr], index=values.index)
-        return codes, kind, labels
-    return pd.Series(arr, index=values.index), kind, ()
+        header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delimiter))
+        sep = delimiter
+    header = [h.strip() for h in header]
+    _check_names(header, source)
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            header=0,
+            index_col=False,
+            keep_default_na=False,
+            na_values=sorted(_MISSING_TOKENS | {t.upper() for t in _MISSING_TOKENS} | {"NaN", "N/A"}),
+            skip_blank_lines=True,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
+            low_memory=False,
+        )
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{source}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise DataError(f"{source}: cannot parse the table ({_one_line(exc)})") from exc
+    if frame.shape[1] != len(header):  # cannot happen with a sane parser; guard the rename below
+        raise DataError(f"{source}: the header has {len(header)} names but rows have {frame.shape[1]} fields")
+    frame.columns = pd.Index(header)
+    return frame
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+def _guess_delimiter(header_line: str, suffix: str) -> str | None:
+    """The delimiter from the header line; ``None`` means runs of whitespace.
+
+    Looking at the header only is deterministic, unlike ``csv.Sniffer``, and enough in practice: the
+    header of a table with at least two columns contains its delimiter.
+    """
+    if suffix == ".tsv":
+        return "\t"
+    candidates = (",", ";", "\t", "|")
+    found = next((d for d in candidates if d in header_line), None)
+    if found is not None:
+        return found
+    return "," if suffix == ".csv" else None
 
 
-def _parse_types(
-    types: Mapping[str, VariableType | str] | None, names: Sequence[str], source: str
-) -> dict[str, VariableType]:
-    if not types:
-        return {}
-    unknown = [n for n in types if n not in names]
-    if unknown:
-        raise InputError(f"--types names columns not in {source}: {', '.join(repr(u) for u in unknown)}")
-    out = {}
-    for n, t in types.items():
-        try:
-            out[n] = VariableType(str(t).strip().lower())
-        except ValueError:
-            raise InputError(f"--types: column {n!r} has type {t!r}; use continuous or discrete") from None
-    return out
+# ---------------------------------------------------------------------------------------- validating
 
 
 def from_frame(
@@ -271,58 +218,307 @@ def from_frame(
     max_categories: int = 10,
     min_rows: int = 10,
 ) -> Dataset:
-    """Validate a table and encode it: numeric continuous columns, integer-coded discrete columns."""
+    """Validate a table and encode it: float64 continuous columns, int64-coded discrete columns.
+
+    Type detection: bool or text columns are discrete; integer-valued numeric columns with at most
+    ``max_categories`` distinct values are discrete; everything else is continuous. ``types`` overrides
+    the detection per column.
+    """
     if missing not in ("error", "drop"):
-        raise InputError(f"missing must be 'error' or 'drop', got {missing!r}")
-    if max_categories < 2:
-        raise InputError(f"max_categories must be >= 2, got {max_categories}")
-    names = list(frame.columns)
-    _check_header(names, source)
-    names = [str(n) for n in names]
+        raise InputError(f"{source}: missing must be 'error' or 'drop', got {missing!r}")
+    if max_categories < 0:
+        raise InputError(f"{source}: max_categories must be >= 0, got {max_categories}")
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
+
+    names = [_column_name(c) for c in frame.columns]
+    _check_names(names, source)
     if len(names) < 2:
-        raise DataError(f"{source}: needs at least 2 columns, found {len(names)}")
-    if len(frame) == 0:
+        found = f" ({names[0]!r})" if names else ""
+        raise DataError(f"{source}: needs at least 2 columns (variables), found {len(names)}{found}")
+    n = len(frame)
+    if n == 0:
         raise DataError(f"{source}: has a header but no data rows")
-    if len(frame) == 1:
-        raise DataError(f"{source}: has a single data row; causal discovery needs at least {min_rows}")
+    if n == 1:
+        raise DataError(f"{source}: has a single data row; at least {max(min_rows, 2)} are needed")
+    if n < min_rows:
+        raise DataError(f"{source}: has {n} data rows; at least {min_rows} are needed")
     forced = _parse_types(types, names, source)
-    cols: dict[str, pd.Series] = {}
-    kinds: dict[str, VariableType] = {}
-    categories: dict[str, tuple[str, ...]] = {}
+
+    columns: list[_Column] = []
     for pos, name in enumerate(names):
-        series = frame.iloc[:, pos]
-        values, kind, cats = _column(
-            series.reset_index(drop=True), name, source, forced.get(name), max_categories
+        series = frame.iloc[:, pos].reset_index(drop=True)
+        columns.append(_convert(series, name, source, forced.get(name), max_categories))
+
+    table = np.column_stack([c.values for c in columns])
+    present = ~np.isnan(table)
+    empty = [c.name for k, c in enumerate(columns) if not present[:, k].any()]
+    if empty:
+        raise DataError(
+            f"{source}: {_noun(len(empty), 'column')} {_quote_all(empty)} "
+            f"{'has' if len(empty) == 1 else 'have'} no values at all"
         )
-        cols[name], kinds[name] = values, kind
-        if kind is VariableType.DISCRETE:
-            categories[name] = cats
-    table = pd.DataFrame(cols)
     notes: list[str] = []
-    na = table.isna()
-    if na.to_numpy().any():
-        counts = na.sum()
-        worst = [f"{n!r} ({int(c)} rows)" for n, c in counts.items() if c > 0]
+    keep = present.all(axis=1)
+    if not keep.all():
+        counts = [(c.name, int((~present[:, k]).sum())) for k, c in enumerate(columns)]
+        hit = [(name, m) for name, m in counts if m > 0]
+        where = f"{_noun(len(hit), 'column')} " + ", ".join(
+            f"{name!r} ({_count(m, 'row')})" for name, m in hit
+        )
+        first_row = int(np.flatnonzero(~keep)[0]) + 1
+        n_bad = int((~keep).sum())
         if missing == "error":
             raise DataError(
-                f"{source}: missing values in column {', '.join(worst)}; "
-                "use --drop-missing (missing='drop') to drop those rows"
+                f"{source}: missing values (NaN or empty cells) in {where}, first in row {first_row}; "
+                'use missing="drop" (CLI --drop-missing) to drop those rows'
             )
-        before = len(table)
-        table = table.dropna().reset_index(drop=True)
-        notes.append(
-            f"dropped {before - len(table)} of {before} rows with missing values in {', '.join(worst)}"
-        )
-    if len(table) < min_rows:
-        raise DataError(f"{source}: has {len(table)} usable rows; at least {min_rows} are needed")
-    constant = [n for n in names if table[n].nunique() <= 1]
+        notes.append(f"dropped {n_bad} of {n} rows with missing values in {where}")
+        table = table[keep]
+        if len(table) < min_rows:
+            raise DataError(
+                f"{source}: only {len(table)} rows are left after dropping {n_bad} with missing values; "
+                f"at least {min_rows} are needed"
+            )
+
+    constant = [c.name for k, c in enumerate(columns) if np.unique(table[:, k]).size < 2]
     if constant:
         raise DataError(
-            f"{source}: constant column {', '.join(repr(c) for c in constant)} carries no information; "
-            "remove it"
+            f"{source}: {_noun(len(constant), 'column')} {_quote_all(constant)} "
+            f"{'is' if len(constant) == 1 else 'are'} constant (no information for causal discovery); remove "
+            f"{'it' if len(constant) == 1 else 'them'}"
         )
-    for n in names:
-        table[n] = (
-            table[n].astype(np.int64) if kinds[n] is VariableType.DISCRETE else table[n].astype(np.float64)
+
+    data: dict[str, pd.Series] = {}
+    kinds: dict[str, VariableType] = {}
+    categories: dict[str, tuple[str, ...]] = {}
+    for k, col in enumerate(columns):
+        kinds[col.name] = col.kind
+        if col.kind is VariableType.DISCRETE:
+            codes, labels, unused = _compact(table[:, k], col.labels)
+            if unused:
+                notes.append(
+                    f"column {col.name!r}: {_noun(len(unused), 'category', 'categories')} "
+                    f"{_quote_all(unused)} only occurred in dropped rows"
+                )
+            data[col.name] = pd.Series(codes, dtype=np.int64)
+            categories[col.name] = labels
+        else:
+            data[col.name] = pd.Series(table[:, k], dtype=np.float64)
+    for note in notes:
+        logger.info("%s: %s", source, note)
+    return Dataset(pd.DataFrame(data), kinds, {}, source, categories, tuple(notes))
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One converted column: numbers with NaN for missing; for discrete columns, codes into labels."""
+
+    name: str
+    values: npt.NDArray[np.float64]
+    kind: VariableType
+    labels: tuple[str, ...] = ()
+
+
+def _column_name(name: object) -> str:
+    # Integer column names (a frame built from a numpy array) are fine as text; a missing name is not.
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return ""
+    return name if isinstance(name, str) else str(name)
+
+
+def _check_names(names: Sequence[str], source: str) -> None:
+    blank = [pos for pos, name in enumerate(names, start=1) if not name.strip()]
+    if blank:
+        hint = " (a row index written by pandas? save with index=False)" if blank == [1] else ""
+        positions = ", ".join(str(b) for b in blank)
+        raise DataError(
+            f"{source}: {_noun(len(blank), 'column')} {positions} "
+            f"{'has an empty name' if len(blank) == 1 else 'have empty names'}{hint}"
         )
-    return Dataset(table, kinds, {}, source, categories, tuple(notes))
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for name in names:
+        if name in seen and name not in dupes:
+            dupes.append(name)
+        seen.add(name)
+    if dupes:
+        raise DataError(f"{source}: duplicate column {_noun(len(dupes), 'name')} {_quote_all(dupes)}")
+
+
+def _parse_types(
+    types: Mapping[str, VariableType | str] | None, names: Sequence[str], source: str
+) -> dict[str, VariableType]:
+    if not types:
+        return {}
+    unknown = [str(n) for n in types if n not in names]
+    if unknown:
+        raise DataError(
+            f"{source}: types given for {_noun(len(unknown), 'column')} not in the table: "
+            f"{_suggest(unknown, names)}"
+        )
+    out: dict[str, VariableType] = {}
+    for name, value in types.items():
+        try:
+            out[name] = VariableType(str(value).strip().lower())
+        except ValueError:
+            raise DataError(
+                f"{source}: column {name!r} has type {str(value)!r}; use 'continuous' or 'discrete'"
+            ) from None
+    return out
+
+
+def _convert(
+    series: pd.Series, name: str, source: str, forced: VariableType | None, max_categories: int
+) -> _Column:
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise DataError(
+            f"{source}: column {name!r} holds dates or times; convert them to numbers or remove the column"
+        )
+    if pd.api.types.is_complex_dtype(dtype):
+        raise DataError(f"{source}: column {name!r} holds complex numbers; only real numbers are supported")
+    if pd.api.types.is_bool_dtype(dtype):
+        values: npt.NDArray[np.float64] = np.asarray(
+            series.astype(np.float64).to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64
+        )
+        if forced is VariableType.CONTINUOUS:
+            return _Column(name, values, VariableType.CONTINUOUS)
+        return _Column(name, values, VariableType.DISCRETE, ("False", "True"))
+    if pd.api.types.is_numeric_dtype(dtype):
+        values = np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        return _numeric(values, name, source, forced, max_categories)
+    return _text(series.tolist(), name, source, forced, max_categories)
+
+
+def _text(
+    cells: list[object], name: str, source: str, forced: VariableType | None, max_categories: int
+) -> _Column:
+    """A column pandas did not read as numbers: numbers with typos, or a categorical column."""
+    numbers = np.full(len(cells), np.nan)
+    labels: list[str | None] = []
+    bad: list[int] = []  # row positions of non-numeric text
+    for i, cell in enumerate(cells):
+        if cell is None or cell is pd.NA or cell is pd.NaT or (isinstance(cell, float) and math.isnan(cell)):
+            labels.append(None)
+            continue
+        if isinstance(cell, bool | np.bool_):
+            labels.append(str(bool(cell)))
+            bad.append(i)
+            continue
+        text = str(cell).strip()
+        if text.lower() in _MISSING_TOKENS:
+            labels.append(None)
+            continue
+        labels.append(text)
+        try:
+            numbers[i] = float(text)
+        except ValueError:
+            bad.append(i)
+    if not bad:
+        return _numeric(numbers, name, source, forced, max_categories)
+    n_present = sum(label is not None for label in labels)
+    first = bad[0]
+    if forced is VariableType.CONTINUOUS:
+        raise DataError(
+            f"{source}: column {name!r} is declared continuous but has text {labels[first]!r} "
+            f"in row {first + 1}"
+        )
+    if forced is None:
+        if 2 * len(bad) <= n_present:  # mostly numbers: the text is a typo, not a category
+            raise DataError(
+                f"{source}: column {name!r} has non-numeric text {labels[first]!r} in row {first + 1} "
+                f"({_count(len(bad), 'such value')}); fix or blank it, or declare the column discrete"
+            )
+        bad_text = [labels[i] for i in bad]
+        if all(_DECIMAL_COMMA.match(t or "") for t in bad_text):
+            raise DataError(
+                f"{source}: column {name!r} has numbers with a decimal comma ({labels[first]!r} in row "
+                f"{first + 1}); write them with a decimal point"
+            )
+    distinct = {label for label in labels if label is not None}
+    if forced is None and len(distinct) == n_present and n_present > max(max_categories, 2):
+        raise DataError(
+            f"{source}: column {name!r} has a different text value in every row (an identifier?); "
+            "remove it, or declare it discrete in types"
+        )
+    ordered = tuple(sorted(distinct, key=_label_order))
+    index = {label: code for code, label in enumerate(ordered)}
+    codes = np.array([np.nan if label is None else index[label] for label in labels], dtype=np.float64)
+    return _Column(name, codes, VariableType.DISCRETE, ordered)
+
+
+def _label_order(label: str) -> tuple[int, float, str]:
+    # Numbers first in numeric order (so "2" < "10"), then text in alphabetical order.
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def _numeric(
+    values: npt.NDArray[np.float64],
+    name: str,
+    source: str,
+    forced: VariableType | None,
+    max_categories: int,
+) -> _Column:
+    infinite = np.isinf(values)
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0]) + 1
+        raise DataError(
+            f"{source}: column {name!r} has an infinite value in row {row} "
+            f"({_count(int(infinite.sum()), 'such value')}); infinities cannot be dropped or modelled"
+        )
+    finite = values[~np.isnan(values)]
+    distinct = np.unique(finite)
+    if forced is None:
+        integer_valued = bool(np.all(distinct == np.round(distinct)))
+        small = distinct.size <= max_categories
+        kind = VariableType.DISCRETE if integer_valued and small else VariableType.CONTINUOUS
+    else:
+        kind = forced
+    if kind is VariableType.CONTINUOUS:
+        return _Column(name, values, kind)
+    codes = np.full(values.shape, np.nan)
+    mask = ~np.isnan(values)
+    codes[mask] = np.searchsorted(distinct, values[mask])
+    return _Column(name, codes, kind, tuple(_number_label(v) for v in distinct.tolist()))
+
+
+def _number_label(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _compact(
+    codes: npt.NDArray[np.float64], labels: tuple[str, ...]
+) -> tuple[npt.NDArray[np.int64], tuple[str, ...], list[str]]:
+    """Renumber codes to 0..k-1 after rows were dropped, so that every code occurs in the data."""
+    as_int = codes.astype(np.int64)
+    used = np.unique(as_int)
+    if used.size == len(labels):
+        return as_int, labels, []
+    kept = tuple(labels[u] for u in used.tolist())
+    used_set = set(used.tolist())
+    unused = [label for k, label in enumerate(labels) if k not in used_set]
+    return np.searchsorted(used, as_int).astype(np.int64), kept, unused
+
+
+# ------------------------------------------------------------------------------------------- messages
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {_noun(n, singular, plural)}"
+
+
+def _noun(n: int, singular: str, plural: str | None = None) -> str:
+    return singular if n == 1 else (plural or singular + "s")
+
+
+def _quote_all(items: Sequence[str]) -> str:
+    return ", ".join(repr(i) for i in items)

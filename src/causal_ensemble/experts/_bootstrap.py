@@ -23,7 +23,7 @@ import numpy.typing as npt
 from joblib import Parallel, delayed
 
 from causal_ensemble._errors import ExpertTimeoutError, InputError, UnsupportedDataError
-from causal_ensemble.experts._base import Expert, KnowledgeMasks
+from causal_ensemble.experts._base import Expert, KnowledgeMasks, data_kind
 from causal_ensemble.experts._graph import EndpointGraph
 
 logger = logging.getLogger(__name__)
@@ -187,8 +187,6 @@ def run_panel(
     disc = np.zeros(d, dtype=bool) if discrete is None else np.asarray(discrete, dtype=bool)
     masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
     resamples = resample_indices(n, n_bootstrap, seed)
-    from causal_ensemble.experts._base import data_kind
-
     kind = data_kind(disc)
     jobs: list[tuple[Any, ...]] = []
     refused: dict[str, FitRecord] = {}
