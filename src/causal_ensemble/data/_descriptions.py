@@ -127,7 +127,7 @@ def validate_descriptions(mapping: Mapping[str, object], names: Sequence[str], s
     """
     if not isinstance(mapping, Mapping):
         raise DescriptionsError(
-            f"{source}: descriptions must map variable names to text, got {type(mapping).__name__}"
+            f"{source}: descriptions must be a mapping of name to description, got {_kind(mapping)}"
         )
     cleaned: dict[str, object] = {}
     for key, value in mapping.items():
@@ -147,12 +147,12 @@ def validate_descriptions(mapping: Mapping[str, object], names: Sequence[str], s
         )
     out: dict[str, str] = {}
     for name, value in cleaned.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise DescriptionsError(f"{source}: the description of {name!r} is empty")
         if not isinstance(value, str):
             raise DescriptionsError(
                 f"{source}: the description of {name!r} must be text, got {type(value).__name__}"
             )
-        if not value.strip():
-            raise DescriptionsError(f"{source}: the description of {name!r} is empty")
         out[name] = value.strip()
     return {n: out[n] for n in names if n in out}
 

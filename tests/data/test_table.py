@@ -1,0 +1,436 @@
+"""Loading and validating data tables: every bad input fails with one line naming the file and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from causal_ensemble import DataError, InputError
+from causal_ensemble.data import Dataset, VariableType, from_frame, load_table
+
+
+def _good(n: int = 20) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "height": rng.normal(170.0, 10.0, n),
+            "smoker": np.array(["no", "yes"])[np.arange(n) % 2],
+            "visits": np.arange(n) % 4,
+            "flag": np.arange(n) % 3 == 0,
+        }
+    )
+
+
+def _csv(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rows(n: int, make: Callable[[int], str]) -> str:
+    return "".join(make(i) + "\n" for i in range(n))
+
+
+def _one_line_error(exc: pytest.ExceptionInfo[BaseException], *words: str) -> None:
+    message = str(exc.value)
+    assert "\n" not in message
+    for word in words:
+        assert word in message, (word, message)
+
+
+# ----------------------------------------------------------------------------------------- good input
+
+
+def test_csv_types_codes_and_categories(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    _good().to_csv(path, index=False)
+    ds = load_table(path)
+    assert ds.names == ("height", "smoker", "visits", "flag")
+    assert ds.source == str(path)
+    assert dict(ds.types) == {
+        "height": VariableType.CONTINUOUS,
+        "smoker": VariableType.DISCRETE,
+        "visits": VariableType.DISCRETE,
+        "flag": VariableType.DISCRETE,
+    }
+    assert ds.categories == {
+        "smoker": ("no", "yes"),
+        "visits": ("0", "1", "2", "3"),
+        "flag": ("False", "True"),
+    }
+    assert ds.frame["height"].dtype == np.float64
+    for name in ("smoker", "visits", "flag"):
+        assert ds.frame[name].dtype == np.int64
+        assert sorted(ds.frame[name].unique()) == list(range(len(ds.categories[name])))
+    assert ds.frame["smoker"].tolist()[:2] == [0, 1]  # "no" -> 0, "yes" -> 1
+    assert (ds.n_rows, ds.n_vars, ds.kind) == (20, 4, "mixed")
+    assert ds.values.dtype == np.float64 and ds.values.shape == (20, 4)
+    assert ds.discrete_mask.tolist() == [False, True, True, True]
+    assert ds.notes == () and dict(ds.descriptions) == {}
+
+
+def test_values_is_a_copy() -> None:
+    ds = from_frame(_good())
+    ds.values[:] = 0.0
+    assert ds.values[:, 0].std() > 0
+
+
+def test_kind_continuous_and_discrete() -> None:
+    frame = _good()
+    assert from_frame(frame[["height", "visits"]], types={"visits": "continuous"}).kind == "continuous"
+    assert from_frame(frame[["smoker", "visits"]]).kind == "discrete"
+
+
+def test_integer_columns_beyond_max_categories_are_continuous() -> None:
+    frame = pd.DataFrame({"a": np.arange(20), "b": np.arange(20) % 3})
+    ds = from_frame(frame, max_categories=10)
+    assert ds.types["a"] is VariableType.CONTINUOUS and ds.types["b"] is VariableType.DISCRETE
+    assert from_frame(frame, max_categories=25).types["a"] is VariableType.DISCRETE
+
+
+def test_discrete_codes_follow_sorted_values() -> None:
+    frame = pd.DataFrame({"a": [10, -1, 3, 10] * 3, "b": np.arange(12.0) / 7})
+    ds = from_frame(frame)
+    assert ds.categories["a"] == ("-1", "3", "10")
+    assert ds.frame["a"].tolist()[:4] == [2, 0, 1, 2]
+
+
+def test_forced_discrete_mixes_numbers_and_labels_in_numeric_order() -> None:
+    frame = pd.DataFrame({"a": ["10", "2", "unknown", "2"] * 3, "b": np.arange(12.0) / 7})
+    ds = from_frame(frame, types={"a": VariableType.DISCRETE})
+    assert ds.categories["a"] == ("2", "10", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("data.tsv", "a\tb\tc\n" + _rows(12, lambda i: f"{i}\t{i % 3}\t{i * i}")),
+        ("data.txt", "a  b c\n" + _rows(12, lambda i: f"{i}   {i % 3} {i * i}")),
+        ("data.txt", "a;b;c\n" + _rows(12, lambda i: f"{i};{i % 3};{i * i}")),
+        ("data.csv", "a;b;c\n" + _rows(12, lambda i: f"{i};{i % 3};{i * i}")),
+        ("data.csv", '"a","b","c"\n\n' + _rows(12, lambda i: f"{i}, {i % 3} ,{i * i}")),
+    ],
+)
+def test_delimiters(tmp_path: Path, name: str, text: str) -> None:
+    ds = load_table(_csv(tmp_path, text, name))
+    assert ds.names == ("a", "b", "c") and ds.n_rows == 12
+    assert ds.types["b"] is VariableType.DISCRETE
+
+
+def test_parquet(tmp_path: Path) -> None:
+    for suffix in (".parquet", ".pq"):
+        path = tmp_path / f"data{suffix}"
+        _good().to_parquet(path)
+        ds = load_table(path)
+        assert ds.names == ("height", "smoker", "visits", "flag") and ds.categories["smoker"] == ("no", "yes")
+
+
+def test_non_string_column_names_become_text() -> None:
+    ds = from_frame(pd.DataFrame(np.random.default_rng(1).normal(size=(12, 3))))
+    assert ds.names == ("0", "1", "2")
+
+
+def test_nullable_dtypes() -> None:
+    frame = pd.DataFrame(
+        {
+            "i": pd.array([1, 2, None, 1] * 3, dtype="Int64"),
+            "b": pd.array([True, False, True, None] * 3, dtype="boolean"),
+            "s": pd.array(["x", "y", "x", None] * 3, dtype="string"),
+        }
+    )
+    ds = from_frame(frame, missing="drop", min_rows=3)
+    assert ds.n_rows == 6
+    assert ds.categories == {"i": ("1", "2"), "b": ("False", "True"), "s": ("x", "y")}
+
+
+def test_drop_missing_records_a_note_and_recodes_categories(tmp_path: Path) -> None:
+    text = "x,y,z\n" + _rows(12, lambda i: f"{i * 1.5},{i % 2},{'ab'[i % 2]}") + "1.0,,c\n2.5,1,\n"
+    ds = load_table(_csv(tmp_path, text), missing="drop")
+    assert ds.n_rows == 12
+    assert ds.notes[0].startswith("dropped 2 of 14 rows with missing values in columns 'y' (1 row), 'z'")
+    # 'c' only occurred in a dropped row: codes stay 0..k-1 and the unused label is gone.
+    assert ds.categories["z"] == ("a", "b")
+    assert any("'c' only occurred in dropped rows" in note for note in ds.notes)
+
+
+def test_missing_tokens_are_missing(tmp_path: Path) -> None:
+    text = "x,y\n" + _rows(12, lambda i: f"{i * 1.5},{i % 2}") + "NA,1\nnan,0\n#N/A,0\n"
+    ds = load_table(_csv(tmp_path, text), missing="drop")
+    assert ds.n_rows == 12 and "dropped 3 of 15 rows" in ds.notes[0]
+
+
+def test_none_is_a_category_not_a_missing_value(tmp_path: Path) -> None:
+    text = "x,smoking\n" + _rows(12, lambda i: f"{i * 1.5},{('none', 'light', 'heavy')[i % 3]}")
+    assert load_table(_csv(tmp_path, text)).categories["smoking"] == ("heavy", "light", "none")
+
+
+def test_type_overrides(tmp_path: Path) -> None:
+    ds = from_frame(_good(), types={"visits": "continuous", "height": VariableType.DISCRETE})
+    assert ds.types["visits"] is VariableType.CONTINUOUS and ds.frame["visits"].dtype == np.float64
+    assert ds.types["height"] is VariableType.DISCRETE and ds.frame["height"].dtype == np.int64
+    assert from_frame(_good(), types={"flag": " Continuous "}).types["flag"] is VariableType.CONTINUOUS
+
+
+def test_with_descriptions_validates() -> None:
+    ds = from_frame(_good())
+    described = ds.with_descriptions({"height": " in cm "})
+    assert dict(described.descriptions) == {"height": "in cm"} and described.frame is ds.frame
+    with pytest.raises(InputError, match="'weight'"):
+        ds.with_descriptions({"weight": "kg"})
+
+
+def test_hand_built_dataset_must_type_every_column() -> None:
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    with pytest.raises(DataError, match="'b'"):
+        Dataset(frame, {"a": VariableType.CONTINUOUS})
+
+
+# ------------------------------------------------------------------------------------------ bad files
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(tmp_path / "nope.csv")
+    _one_line_error(exc, "nope.csv", "no such file")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="directory"):
+        load_table(tmp_path)
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, "a,b\n1,2\n", "data.xlsx"))
+    _one_line_error(exc, "data.xlsx", "unsupported file type", ".xlsx")
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n"])
+def test_empty_file(tmp_path: Path, text: str) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "empty")
+
+
+def test_header_without_rows(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, "a,b\n"))
+    _one_line_error(exc, "data.csv", "no data rows")
+
+
+def test_single_row(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, "a,b\n1,2\n"))
+    _one_line_error(exc, "data.csv", "single data row", "at least 10")
+
+
+def test_too_few_rows(tmp_path: Path) -> None:
+    text = "a,b\n" + _rows(5, lambda i: f"{i},{i * i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "5 data rows", "at least 10")
+    assert load_table(_csv(tmp_path, text), min_rows=5).n_rows == 5
+
+
+def test_too_few_rows_after_dropping() -> None:
+    frame = _good(12)
+    frame.loc[[1, 2, 3], "height"] = np.nan
+    with pytest.raises(DataError) as exc:
+        from_frame(frame, missing="drop")
+    _one_line_error(exc, "<frame>", "only 9 rows", "at least 10")
+
+
+def test_single_column(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, "a\n" + _rows(12, str)))
+    _one_line_error(exc, "data.csv", "at least 2 columns", "'a'")
+
+
+def test_duplicate_column_names(tmp_path: Path) -> None:
+    text = "a,b,a,c,b\n" + _rows(12, lambda i: f"{i},{i},{i},{i},{i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "duplicate column names", "'a'", "'b'")
+
+
+def test_duplicate_names_after_stripping_blanks(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="duplicate column name 'a'"):
+        load_table(_csv(tmp_path, "a, a\n" + _rows(12, lambda i: f"{i},{i * 2}")))
+
+
+def test_blank_column_names(tmp_path: Path) -> None:
+    text = "a, ,c,\n" + _rows(12, lambda i: f"{i},{i},{i},{i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "columns 2, 4", "empty names")
+
+
+def test_pandas_index_column_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    _good().to_csv(path)  # index=True writes a first column without a name
+    with pytest.raises(DataError) as exc:
+        load_table(path)
+    _one_line_error(exc, "data.csv", "column 1", "index=False")
+
+
+def test_blank_name_in_a_frame() -> None:
+    frame = _good().rename(columns={"visits": "  "})
+    with pytest.raises(DataError, match="column 3 has an empty name"):
+        from_frame(frame)
+
+
+def test_row_with_too_many_fields(tmp_path: Path) -> None:
+    text = "a,b\n" + _rows(12, lambda i: f"{i},{i * i}") + "1,2,3\n"
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "line 14")
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b\n" + b"\xff\xfe,1\n" * 12)
+    with pytest.raises(DataError, match=r"data\.csv.*UTF-8"):
+        load_table(path)
+
+
+def test_damaged_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    path.write_bytes(b"not parquet at all")
+    with pytest.raises(DataError) as exc:
+        load_table(path)
+    _one_line_error(exc, "data.parquet", "Parquet")
+
+
+# ----------------------------------------------------------------------------------------- bad values
+
+
+def test_non_numeric_text_in_numeric_column(tmp_path: Path) -> None:
+    text = "x,age\n" + _rows(20, lambda i: f"{i * 0.5},{'abc' if i == 16 else 20 + i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "column 'age'", "non-numeric text 'abc'", "row 17")
+
+
+def test_text_column_is_categorical(tmp_path: Path) -> None:
+    text = "x,colour\n" + _rows(20, lambda i: f"{i * 0.5},{('red', 'green', 'blue')[i % 3]}")
+    ds = load_table(_csv(tmp_path, text))
+    assert ds.types["colour"] is VariableType.DISCRETE
+    assert ds.categories["colour"] == ("blue", "green", "red")
+
+
+def test_decimal_comma(tmp_path: Path) -> None:
+    text = "x;y\n" + _rows(12, lambda i: f"{i},5;{i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "column 'x'", "decimal comma", "'0,5'", "row 1")
+
+
+def test_identifier_column(tmp_path: Path) -> None:
+    text = "x,id\n" + _rows(20, lambda i: f"{i * 0.5},P{i:03d}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "column 'id'", "identifier")
+    assert load_table(_csv(tmp_path, text), types={"id": "discrete"}).n_rows == 20
+
+
+def test_missing_values_are_an_error_by_default(tmp_path: Path) -> None:
+    text = "x,y\n" + _rows(12, lambda i: f"{'' if i in (3, 7) else i * 0.5},{i % 3}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "column 'x' (2 rows)", "row 4", 'missing="drop"', "--drop-missing")
+
+
+def test_nan_in_a_frame() -> None:
+    frame = _good()
+    frame.loc[5, "height"] = np.nan
+    frame.loc[[6, 8], "smoker"] = None
+    with pytest.raises(DataError) as exc:
+        from_frame(frame)
+    _one_line_error(exc, "<frame>", "'height' (1 row)", "'smoker' (2 rows)", "row 6")
+
+
+def test_entirely_empty_column(tmp_path: Path) -> None:
+    text = "x,y,z\n" + _rows(12, lambda i: f"{i * 0.5},,{i % 2}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text), missing="drop")
+    _one_line_error(exc, "data.csv", "column 'y'", "no values")
+
+
+@pytest.mark.parametrize("missing", ["error", "drop"])
+def test_infinity_is_always_an_error(tmp_path: Path, missing: str) -> None:
+    text = "x,y\n" + _rows(12, lambda i: f"{i * 0.5},{'-inf' if i == 4 else i}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text), missing=missing)  # type: ignore[arg-type]
+    _one_line_error(exc, "data.csv", "column 'y'", "infinite", "row 5")
+
+
+def test_infinity_in_a_frame() -> None:
+    frame = _good()
+    frame.loc[2, "height"] = np.inf
+    with pytest.raises(DataError, match="'height' has an infinite value in row 3"):
+        from_frame(frame, missing="drop")
+
+
+def test_constant_columns_are_all_named(tmp_path: Path) -> None:
+    text = "a,b,c,d\n" + _rows(12, lambda i: f"{i * 0.5},1,{i % 2},same")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "columns 'b', 'd'", "constant")
+
+
+def test_column_constant_after_dropping() -> None:
+    frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1.0] * 11 + [2.0]})
+    frame.loc[11, "a"] = np.nan
+    with pytest.raises(DataError, match="column 'b' is constant"):
+        from_frame(frame, missing="drop", min_rows=5)
+
+
+def test_dates_are_refused() -> None:
+    frame = pd.DataFrame({"when": pd.date_range("2020-01-01", periods=12), "x": np.arange(12.0) / 5})
+    with pytest.raises(DataError, match=r"'when'.*dates"):
+        from_frame(frame)
+
+
+# ------------------------------------------------------------------------------------------ bad types
+
+
+def test_unknown_names_in_types_are_listed() -> None:
+    with pytest.raises(DataError) as exc:
+        from_frame(_good(), types={"heigth": "continuous", "zz": "discrete", "flag": "discrete"})
+    _one_line_error(exc, "<frame>", "'heigth'", "did you mean 'height'", "'zz'")
+
+
+def test_invalid_type_string(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    _good().to_csv(path, index=False)
+    with pytest.raises(DataError) as exc:
+        load_table(path, types={"visits": "ordinal"})
+    _one_line_error(exc, "data.csv", "column 'visits'", "'ordinal'", "continuous", "discrete")
+
+
+def test_text_forced_continuous(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    _good().to_csv(path, index=False)
+    with pytest.raises(DataError) as exc:
+        load_table(path, types={"smoker": "continuous"})
+    _one_line_error(exc, "data.csv", "column 'smoker'", "declared continuous", "'no'", "row 1")
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(InputError, match="missing"):
+        from_frame(_good(), missing="ignore")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="max_categories"):
+        from_frame(_good(), max_categories=-1)
+    with pytest.raises(DataError, match="DataFrame"):
+        from_frame([[1, 2], [3, 4]])  # type: ignore[arg-type]
+
+
+def test_source_names_the_frame_in_messages() -> None:
+    frame = _good()
+    frame.loc[0, "visits"] = np.nan
+    with pytest.raises(DataError, match=r"^my table: .*'visits'"):
+        from_frame(frame, source="my table")
