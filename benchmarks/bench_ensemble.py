@@ -18,7 +18,7 @@ import numpy as np
 from causal_ensemble import discover, from_frame
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import default_panel
+from causal_ensemble.experts import default_panel, make_panel
 from causal_ensemble.experts._base import data_kind
 from causal_ensemble.experts._bootstrap import run_panel
 
@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--n", type=int, default=2000, help="rows for generated datasets")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--experts", default=None, help="comma-separated panel (default: the data kind's)")
+    parser.add_argument("--skip-singles", action="store_true", help="only time the ensemble")
     args = parser.parse_args()
 
     for name in args.datasets.split(","):
@@ -40,7 +42,7 @@ def main() -> None:
         truth = data.truth_matrix()
         names = list(ds.names)
         kind = data_kind(ds.discrete_mask)
-        panel = default_panel(kind)
+        panel = make_panel(args.experts.split(",")) if args.experts else default_panel(kind)
         print(
             f"\n## {name}: {ds.n_rows} rows x {ds.n_vars} variables, {int(truth.sum())} true edges, "
             f"B = {args.bootstrap}, jobs = {args.jobs}\n"
@@ -62,7 +64,7 @@ def main() -> None:
                 f"| {r.name} | {r.full.seconds:.2f} | {s.shd} | {s.directed_f1:.2f} | {s.skeleton_f1:.2f} |"
             )
         start = time.perf_counter()
-        result = discover(ds, n_bootstrap=args.bootstrap, seed=args.seed, n_jobs=args.jobs)
+        result = discover(ds, experts=panel, n_bootstrap=args.bootstrap, seed=args.seed, n_jobs=args.jobs)
         wall = time.perf_counter() - start
         d = len(names)
         idx = {n: k for k, n in enumerate(names)}
