@@ -13,7 +13,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from causal_ensemble._errors import InputError
@@ -73,13 +72,9 @@ def _masks(knowledge: Knowledge | None, names: Sequence[str]) -> KnowledgeMasks:
     d = len(names)
     if knowledge is None or knowledge.is_empty:
         return KnowledgeMasks.none(d)
-    no_path = np.zeros((d, d), dtype=bool)
-    tiers = [knowledge.tier_of(n) for n in names]
-    for i, ti in enumerate(tiers):
-        for j, tj in enumerate(tiers):
-            if ti is not None and tj is not None and ti > tj:
-                no_path[i, j] = True
-    return KnowledgeMasks(knowledge.forbidden_matrix(names), knowledge.required_matrix(names), no_path)
+    return KnowledgeMasks(
+        knowledge.forbidden_matrix(names), knowledge.required_matrix(names), knowledge.tier_matrix(names)
+    )
 
 
 def _as_dataset(data: Dataset | pd.DataFrame | str | Path) -> Dataset:

@@ -115,3 +115,10 @@ def test_knowledge_matrices() -> None:
     assert f[1, 0] and f[2, 0] and f[0, 2] and not f[0, 1] and not f[1, 2]
     assert know.required_matrix(["a", "b", "c"])[1, 2]
     assert know.tier_of("c") == 1 and know.tier_of("zz") is None
+
+
+def test_tier_matrix_is_the_tier_part_of_forbidden() -> None:
+    know = Knowledge(tiers=(("a",), ("b", "c")), forbidden=(("a", "c"),))
+    p = know.tier_matrix(["a", "b", "c"])
+    assert p[1, 0] and p[2, 0] and not p[0, 1] and not p[1, 2] and not p[0, 2]
+    assert (know.forbidden_matrix(["a", "b", "c"]) == (p | np.eye(3, k=2, dtype=bool))).all()

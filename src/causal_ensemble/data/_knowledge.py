@@ -59,10 +59,15 @@ class Knowledge:
         forbidden = np.zeros((d, d), dtype=bool)
         for s, t in self.forbidden:
             forbidden[index[s], index[t]] = True
+        return forbidden | self.tier_matrix(names)
+
+    def tier_matrix(self, names: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """``P[i, j]`` is True when the tiers put ``names[i]`` after ``names[j]``: then no edge and no
+        directed path may lead from i to j (path-based experts such as LiNGAM can use this natively)."""
+        self._index(names)
         tier = np.array([-1 if (k := self.tier_of(n)) is None else k for n in names], dtype=np.int64)
         placed = tier >= 0
-        forbidden |= (tier[:, None] > tier[None, :]) & placed[:, None] & placed[None, :]
-        return forbidden
+        return (tier[:, None] > tier[None, :]) & placed[:, None] & placed[None, :]
 
     def required_matrix(self, names: Sequence[str]) -> npt.NDArray[np.bool_]:
         """``R[i, j]`` is True when ``names[i] -> names[j]`` is required."""
