@@ -49,8 +49,12 @@ def main() -> None:
         )
         print("| method | seconds | SHD | dirF1 | skelF1 |")
         print("|---|---|---|---|---|")
-        singles = run_panel(
-            panel, ds.values, discrete=ds.discrete_mask, n_bootstrap=0, seed=args.seed, n_jobs=1
+        singles = (
+            []
+            if args.skip_singles
+            else run_panel(
+                panel, ds.values, discrete=ds.discrete_mask, n_bootstrap=0, seed=args.seed, n_jobs=1
+            )
         )
         for r in singles:
             g = r.full.graph
