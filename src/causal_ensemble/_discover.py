@@ -117,6 +117,7 @@ def discover(
     panel = _panel(experts, kind)
     masks = _masks(knowledge, names)
 
+    resamples = resample_indices(len(X), settings.n_bootstrap, seed)
     runs = run_panel(
         panel,
         X,
@@ -127,6 +128,7 @@ def discover(
         n_jobs=n_jobs,
         time_limit_s=time_limit,
         on_fit=on_fit,
+        resamples=resamples,
     )
     beliefs: list[ExpertBeliefs | None] = [
         beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
@@ -134,7 +136,6 @@ def discover(
     for r in runs:
         if r.error:
             logger.warning("expert %s: %s", r.name, r.error)
-    resamples = resample_indices(len(X), settings.n_bootstrap, seed)
     weights_all = reliability_weights(runs, beliefs, X, resamples, discrete=kind.value == "discrete")
     alive = [k for k, b in enumerate(beliefs) if b is not None]
     if not alive:

@@ -176,17 +176,24 @@ def run_panel(
     n_jobs: int = 1,
     time_limit_s: float | None = 300.0,
     on_fit: ProgressCallback | None = None,
+    resamples: Sequence[npt.NDArray[np.int64]] | None = None,
 ) -> list[BootstrapResult]:
     """Fit every expert on the full data and on ``n_bootstrap`` shared resamples.
 
     Returns one :class:`BootstrapResult` per expert, in panel order. An expert that cannot handle the
     data kind is reported as failed with the reason, without being run.
+
+    ``resamples`` (row indices, from :func:`resample_indices`) lets a caller that needs the same
+    resamples afterwards (for out-of-bag scores) draw them once.
     """
     data = np.asarray(X, dtype=np.float64)
     n, d = data.shape
     disc = np.zeros(d, dtype=bool) if discrete is None else np.asarray(discrete, dtype=bool)
     masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
-    resamples = resample_indices(n, n_bootstrap, seed)
+    if resamples is None:
+        resamples = resample_indices(n, n_bootstrap, seed)
+    elif len(resamples) != n_bootstrap:
+        raise InputError(f"got {len(resamples)} resamples for n_bootstrap={n_bootstrap}")
     kind = data_kind(disc)
     jobs: list[tuple[Any, ...]] = []
     refused: dict[str, FitRecord] = {}
