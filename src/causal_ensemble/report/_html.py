@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from causal_ensemble.assemble import Edge, EdgeType, EnsembleResult
@@ -340,6 +341,7 @@ def render_report(
     failures = "".join(f"<li>{esc(f)}</li>" for f in ref.failures)
     versions = {
         "causal-ensemble (run)": result.version,
+        "causal-ensemble (this page)": _renderer_version(),
         "schema": "causal-ensemble/graph@1",
         "seed": result.seed,
     }
@@ -379,6 +381,13 @@ def render_report(
         extra_css=_CSS,
         subtitle=subtitle,
     )
+
+
+def _renderer_version() -> str:
+    try:
+        return version("causal-ensemble")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
 
 
 def to_html(result: EnsembleResult) -> str:

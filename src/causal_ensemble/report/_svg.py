@@ -107,8 +107,8 @@ def draw_graph(
     """The SVG; ``truth_status`` maps :func:`edge_id` to correct/reversed/extra/unoriented, ``missing``
     lists truth edges absent from the graph as (source, target, directed)."""
     n = len(nodes)
-    width = max(640.0, min(1200.0, 180.0 * math.sqrt(max(n, 1)) + 200))
-    height = max(420.0, min(900.0, 0.72 * width))
+    width = max(640.0, min(1300.0, 260.0 * math.sqrt(max(n, 1)) + 260))
+    height = max(420.0, min(900.0, 0.62 * width))
     longest = max((len(s) for s in nodes), default=4)
     margin = min(width / 3, 20 + CHAR_PX * min(longest, 40) / 2)
     pairs = [(e.source, e.target) for e in edges] + [(s, t) for s, t, _ in missing]
@@ -220,19 +220,21 @@ def draw_heatmap(names: Sequence[str], values: Mapping[str, Mapping[str, float]]
     """Expert-by-expert agreement as coloured cells with the value printed in each."""
     cell = 44.0
     label_w = 20 + CHAR_PX * max((len(x) for x in names), default=4)
-    size_w = label_w + cell * len(names) + 10
-    size_h = label_w + cell * len(names) + 10
+    top = 20 + 0.75 * CHAR_PX * max((len(x) for x in names), default=4)
+    size_w = label_w + cell * len(names) + top
+    size_h = top + cell * len(names) + 10
+    finite = [v for row in values.values() for v in row.values() if not math.isnan(v)]
+    lo = min(0.5, min(finite, default=0.5))
     parts = []
     for i, a in enumerate(names):
-        y = label_w + i * cell
+        y = top + i * cell
         parts.append(
             f'<text x="{label_w - 6:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
             f'font-size="12">{esc(a)}</text>'
         )
         x0 = label_w + i * cell + cell / 2
         parts.append(
-            f'<text transform="translate({x0:.1f},{label_w - 6:.1f}) rotate(-45)" '
-            f'font-size="12">{esc(a)}</text>'
+            f'<text transform="translate({x0:.1f},{top - 6:.1f}) rotate(-45)" font-size="12">{esc(a)}</text>'
         )
         for j, b in enumerate(names):
             v = float(values.get(a, {}).get(b, float("nan")))
@@ -240,7 +242,7 @@ def draw_heatmap(names: Sequence[str], values: Mapping[str, Mapping[str, float]]
             if math.isnan(v):
                 fill, txt, fg = "#eee", "", "#000"
             else:
-                t = max(0.0, min(1.0, v))
+                t = max(0.0, min(1.0, (v - lo) / (1.0 - lo)))
                 shade = round(255 - 200 * t)
                 fill = f"#{shade:02x}{min(255, shade + 20):02x}ff"
                 txt, fg = f"{v:.2f}", "#fff" if t > 0.6 else "#000"
