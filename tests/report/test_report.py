@@ -16,8 +16,8 @@ from causal_ensemble.assemble import EdgeType
 from causal_ensemble.cli import app
 from causal_ensemble.report import (
     TruthOverlay,
-    export_text,
     expert_agreement,
+    export_text,
     html_page,
     json_island,
     read_result,
@@ -93,7 +93,7 @@ def test_loader_accepts_minimal_contract_document_and_rejects_garbage(tmp_path: 
     with pytest.raises(InputError, match="unknown schema"):
         read_result(bad)
     bad.write_text('{"edges": [{"source": "a"}]}')
-    with pytest.raises(InputError, match="not a causal-ensemble graph.json"):
+    with pytest.raises(InputError, match=r"not a causal-ensemble graph\.json"):
         read_result(bad)
     bad.write_text("not json")
     with pytest.raises(InputError, match="not valid JSON"):
@@ -214,3 +214,12 @@ def test_cli_report_export_and_evaluate_report(tmp_path: Path) -> None:
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)
         assert needle in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_page_helper_for_other_pages() -> None:
+    from causal_ensemble.report import SORT_SCRIPT, embed_png
+
+    img = embed_png(b"\x89PNG\r\n", 'plot "a" <b>')
+    assert img.startswith('<img alt="plot &quot;a&quot; &lt;b&gt;"') and "data:image/png;base64," in img
+    page = html_page("Benchmark", img, script=SORT_SCRIPT)
+    assert "img-src data:" in page and page.count("<script>") == 1

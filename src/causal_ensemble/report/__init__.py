@@ -7,13 +7,15 @@ from causal_ensemble.report._api import edge_table, summary_text, to_networkx
 from causal_ensemble.report._dot import to_dot
 from causal_ensemble.report._export import ExportFormat, export_text, to_adjacency_csv, to_graphml
 from causal_ensemble.report._html import TruthOverlay, render_report, to_html
-from causal_ensemble.report._page import esc, html_page, json_island
+from causal_ensemble.report._page import SORT_SCRIPT, embed_png, esc, html_page, json_island
 from causal_ensemble.report._write import write_outputs, write_text_atomic
 
 __all__ = [
+    "SORT_SCRIPT",
     "ExportFormat",
     "TruthOverlay",
     "edge_table",
+    "embed_png",
     "esc",
     "expert_agreement",
     "export_text",

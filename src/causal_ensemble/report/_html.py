@@ -31,7 +31,7 @@ from causal_ensemble.report._svg import (
 _ARROW = {EdgeType.DIRECTED: "\u2192", EdgeType.UNDIRECTED: "\u2014", EdgeType.BIDIRECTED: "\u2194"}
 
 _CSS = """
-#graph{max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
+#graph{width:100%;max-width:1300px;height:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
 #graph .edge:hover line,#graph .edge.hl line{stroke:#fb8f44}
 #graph .plabel{fill:#57606a}
 tr.refereed td:first-child{box-shadow:inset 4px 0 0 #fb8f44}
@@ -346,7 +346,7 @@ def render_report(
         "seed": result.seed,
     }
     sections = [
-        ("graph", "Graph", _legend(truth is not None) + svg),
+        ("graph-section", "Graph", _legend(truth is not None) + svg),
     ]
     if truth is not None:
         sections.append(("truth", "Against the truth", _truth_summary(result, truth, missing)))

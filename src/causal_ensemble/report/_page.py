@@ -88,3 +88,9 @@ SORT_SCRIPT = """
   });
 })();
 """
+
+
+def embed_png(data: bytes, alt: str, *, width: int | None = None) -> str:
+    """An ``<img>`` holding a PNG inline as a data URI (the only image source the page's CSP allows)."""
+    w = f' width="{int(width)}"' if width else ""
+    return f'<img alt="{esc(alt)}"{w} src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}">'

@@ -28,6 +28,7 @@ TRUTH_COLOURS = {
 }
 TRUTH_BADGE = {"correct": "\u2713", "reversed": "\u21c4", "extra": "+", "unoriented": "~"}
 REFEREE_COLOUR = "#fb8f44"
+KK_MAX_NODES = 120
 
 
 def prob_colour(p: float) -> str:
@@ -67,7 +68,8 @@ def layout(
         raw = {nodes[0]: (-1.0, 0.0), nodes[1]: (1.0, 0.0)}
     else:
         try:
-            pos = nx.kamada_kawai_layout(g)
+            # Kamada-Kawai reads best but its cost grows with n^2 per step: large graphs get a seeded spring.
+            pos = nx.kamada_kawai_layout(g) if len(nodes) <= KK_MAX_NODES else nx.spring_layout(g, seed=0)
         except (nx.NetworkXException, ValueError, ImportError):  # pragma: no cover - scipy missing
             pos = nx.spring_layout(g, seed=0)
         raw = {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
