@@ -223,3 +223,11 @@ def test_page_helper_for_other_pages() -> None:
     assert img.startswith('<img alt="plot &quot;a&quot; &lt;b&gt;"') and "data:image/png;base64," in img
     page = html_page("Benchmark", img, script=SORT_SCRIPT)
     assert "img-src data:" in page and page.count("<script>") == 1
+
+
+def test_truth_with_undirected_pairs(sachs: EnsembleResult) -> None:
+    overlay = TruthOverlay(sachs.names, frozenset(), frozenset({frozenset(("praf", "PIP2"))}), "cpdag")
+    html = render_report(sachs, truth=overlay)
+    missing = html.split('<g class="truth-missing"', 1)[1].split("</g>", 1)[0]
+    assert 'data-source="PIP2" data-target="praf"' in missing and "<polygon" not in missing  # no arrowhead
+    assert html.count('<g class="truth-missing"') == 1

@@ -78,7 +78,7 @@ def _truth_status(e: Edge, truth: TruthOverlay) -> str:
 def _missing(result: EnsembleResult, truth: TruthOverlay) -> list[tuple[str, str, bool]]:
     have = {frozenset((e.source, e.target)) for e in result.edges}
     out = [(s, t, True) for s, t in sorted(truth.directed) if frozenset((s, t)) not in have]
-    out += [(*sorted(p), False) for p in truth.undirected if p not in have]  # type: ignore[misc]
+    out += [(min(p), max(p), False) for p in truth.undirected if p not in have]
     return out
 
 
@@ -113,10 +113,8 @@ def _legend(with_truth: bool) -> str:
 
 
 def _edge_table(result: EnsembleResult, truth: TruthOverlay | None) -> str:
-    experts = [
-        x.name for x in result.experts if x.status == "ok" or any(x.name in e.experts for e in result.edges)
-    ]
-    experts = [n for n in experts if any(n in e.experts for e in result.edges)] or experts
+    # Experts that failed everywhere hold no beliefs to show; the columns keep the panel's order.
+    experts = [x.name for x in result.experts if any(x.name in e.experts for e in result.edges)]
     head = ["source", "", "target", "probability", "adjacency", "orientation", "settled by"]
     head += [f"{n}" for n in experts]
     head += ["referee", "rationale"]
@@ -164,7 +162,7 @@ def _edge_table(result: EnsembleResult, truth: TruthOverlay | None) -> str:
     ths = "".join(f"<th>{esc(h)}</th>" for h in head)
     note = (
         '<p class="small muted">Click a column to sort. Expert columns: that expert\'s adjacency belief '
-        "/ orientation belief (P(source \u2192 target | adjacent)); \u2013 means the expert failed.</p>"
+        "/ orientation belief (P(source \u2192 target | adjacent)); \u2013 means no belief recorded.</p>"
     )
     return (
         f'{note}<table id="edges" class="sortable"><thead><tr>{ths}</tr></thead>'
