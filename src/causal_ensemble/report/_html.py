@@ -40,7 +40,8 @@ tr.hl{background:#fff8c5}
 .legend svg{vertical-align:middle}
 .truth-correct{color:#1a7f37}.truth-reversed{color:#8250df}.truth-extra{color:#cf222e}
 .truth-unoriented{color:#bf8700}.truth-missing{color:#cf222e}
-td.rationale{max-width:28em;font-size:.85em}
+td.rationale{min-width:16em;max-width:28em;font-size:.85em}
+.scroll{overflow-x:auto;max-width:100%}
 """
 
 _HILITE_SCRIPT = """
@@ -165,8 +166,8 @@ def _edge_table(result: EnsembleResult, truth: TruthOverlay | None) -> str:
         "/ orientation belief (P(source \u2192 target | adjacent)); \u2013 means no belief recorded.</p>"
     )
     return (
-        f'{note}<table id="edges" class="sortable"><thead><tr>{ths}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'{note}<div class="scroll"><table id="edges" class="sortable"><thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
