@@ -194,6 +194,8 @@ def test_cli_report_export_and_evaluate_report(tmp_path: Path) -> None:
     assert (graph.parent / "report.html").read_text().count('<g class="edge') == 28
     res = runner.invoke(app, ["report", str(graph), "--out", str(tmp_path / "x" / "r.html")])
     assert res.exit_code == 0 and (tmp_path / "x" / "r.html").is_file()
+    res = runner.invoke(app, ["report", str(graph), "--out", str(tmp_path / "x")])  # a directory
+    assert res.exit_code == 0 and (tmp_path / "x" / "report.html").is_file()
     res = runner.invoke(app, ["export", str(graph), "--format", "graphml"])
     assert res.exit_code == 0 and nx.parse_graphml(res.stdout).number_of_edges() == 28
     res = runner.invoke(app, ["export", str(graph), "--format", "csv", "--out", str(tmp_path / "a.csv")])
@@ -209,7 +211,7 @@ def test_cli_report_export_and_evaluate_report(tmp_path: Path) -> None:
         (["report", str(tmp_path / "nope.json")], "nope.json: no such file"),
         (["export", str(graph), "--format", "png"], "--format"),
         (["report", str(truth)], "not valid JSON"),
-        (["report", str(graph), "--out", str(tmp_path)], "is a directory"),
+        (["export", str(graph), "--format", "csv", "--out", str(tmp_path)], "is a directory"),
     ]:
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)

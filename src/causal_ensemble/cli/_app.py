@@ -267,13 +267,15 @@ def report_cmd(
     graph_json: Annotated[Path, typer.Argument(help="A graph.json written by `cea discover`.")],
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="HTML file to write (default: report.html beside GRAPH_JSON)."),
+        typer.Option("--out", help="HTML file or directory (default: report.html beside GRAPH_JSON)."),
     ] = None,
 ) -> None:
     """Rebuild report.html from a graph.json (one self-contained file that works offline)."""
     from causal_ensemble.report import read_result, render_report, write_text_atomic
 
     target = out_file if out_file is not None else graph_json.with_name("report.html")
+    if target.is_dir():
+        target = target / "report.html"
     write_text_atomic(target, render_report(read_result(graph_json)))
     err.print(f"wrote {target}")
 
