@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench-tests bench clean
+.PHONY: install demo test lint bench-tests bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,19 @@ demo: $(STAMP)
 	$(BIN)/cea evaluate out/sachs/graph.json --truth out/sachs-data/truth.csv
 
 ## The default test run (CI runs exactly this): unit tests, linters, type checks.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	CEA_REQUIRE_BROWSER=1 $(BIN)/pytest -q
+
+## Headless Chromium + ChromeDriver (Debian packages) for the report's browser tests; CI runs as root.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$SUDO apt-get install -y chromium chromium-driver \
+			|| { $$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; }; \
+	fi
 
 ## Slow accuracy tests, excluded from `make test`.
 bench-tests: $(STAMP)

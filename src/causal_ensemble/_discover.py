@@ -34,6 +34,7 @@ from causal_ensemble.experts._base import data_kind
 from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, resample_indices, run_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import NoReferee, Referee, RefereeContext, RefereeSummary, apply_verdicts
+from causal_ensemble.report._agreement import expert_agreement
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def discover(
     graph = assemble(final, pool_settings, masks)
 
     opinions = {b.expert: (b.adjacency, b.orientation) for b in alive_beliefs}
+    agreement = expert_agreement({b.expert: b.adjacency for b in alive_beliefs})
     ref_records = {
         k: [RefereeVerdictRecord(r.by, r.level.value, r.weights, r.before, r.after, r.rationale) for r in v]
         for k, v in records.items()
@@ -202,6 +204,7 @@ def discover(
         seed=seed,
         version=package_version(),
         notes=tuple(ds.notes),
+        expert_agreement=agreement,
     )
 
 

@@ -101,6 +101,8 @@ class EnsembleResult:
     seed: int
     version: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Pairwise agreement of the experts' adjacency beliefs over all variable pairs (1 = identical).
+    expert_agreement: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -168,6 +170,9 @@ class EnsembleResult:
             "seed": self.seed,
             "version": self.version,
             "notes": list(self.notes),
+            "expert_agreement": {
+                a: {b: _r(v) for b, v in row.items()} for a, row in self.expert_agreement.items()
+            },
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -175,6 +180,56 @@ class EnsembleResult:
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+    # --- Python API conveniences (implemented in causal_ensemble.report._api; see docs/python-api.md) ---
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, Any]) -> EnsembleResult:
+        """The inverse of :meth:`to_dict` (older and newer graph@1 files load too)."""
+        from causal_ensemble.assemble._load import result_from_dict
+
+        return result_from_dict(obj)
+
+    @classmethod
+    def read_json(cls, path: str | Path) -> EnsembleResult:
+        """Load a graph.json written by ``cea discover``."""
+        from causal_ensemble.assemble._load import read_result
+
+        return read_result(path)
+
+    def edge(self, source: str, target: str) -> Edge | None:
+        """The edge between two variables in either direction, or None when they are not adjacent."""
+        for e in self.edges:
+            if {e.source, e.target} == {source, target}:
+                return e
+        return None
+
+    def edge_table(self) -> Any:
+        """One row per edge (a pandas DataFrame), with each expert's beliefs and the referee's verdict."""
+        from causal_ensemble.report._api import edge_table
+
+        return edge_table(self)
+
+    def to_pandas(self) -> Any:
+        """Same as :meth:`edge_table`."""
+        return self.edge_table()
+
+    def to_networkx(self) -> Any:
+        """A ``networkx.DiGraph``; undirected and bidirected edges appear as two arcs with ``type`` set."""
+        from causal_ensemble.report._api import to_networkx
+
+        return to_networkx(self)
+
+    def summary(self) -> str:
+        """A few lines of plain text: edges by confidence, the expert panel, contested decisions."""
+        from causal_ensemble.report._api import summary_text
+
+        return summary_text(self)
+
+    def _repr_html_(self) -> str:
+        from causal_ensemble.report._api import summary_html
+
+        return summary_html(self)
 
 
 def _r(x: float, digits: int = 6) -> float:

@@ -225,6 +225,9 @@ def evaluate(
     graph_json: Annotated[Path, typer.Argument(help="A graph.json written by `cea discover`.")],
     truth: Annotated[Path, typer.Option(help="True graph: graph.json, DOT file, or CSV source,target.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the HTML report with the truth overlaid to this file.")
+    ] = None,
 ) -> None:
     """Metrics of a learned graph against a true graph."""
     from dataclasses import asdict
@@ -233,6 +236,8 @@ def evaluate(
 
     pred = load_graph_file(graph_json)
     true = load_graph_file(truth)
+    if report is not None:
+        _write_truth_report(graph_json, true, truth, report)
     scores = score_against(pred, true)
     if as_json:
         out.print_json(json.dumps(asdict(scores)))
@@ -243,6 +248,56 @@ def evaluate(
     for k, v in asdict(scores).items():
         table.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
     out.print(table)
+
+
+def _write_truth_report(graph_json: Path, true: Any, truth_path: Path, report: Path) -> None:
+    """``cea evaluate --report``: the run's report with the truth overlaid (kept apart from the metrics)."""
+    from causal_ensemble.report import TruthOverlay, read_result, render_report, write_text_atomic
+
+    overlay = TruthOverlay(tuple(true.nodes), frozenset(true.directed), frozenset(true.undirected),
+                           str(truth_path))
+    html = render_report(read_result(graph_json), truth=overlay)
+    write_text_atomic(report, html, option="--report")
+    err.print(f"wrote {report}")
+
+
+@app.command("report")
+@user_errors
+def report_cmd(
+    graph_json: Annotated[Path, typer.Argument(help="A graph.json written by `cea discover`.")],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file or directory (default: report.html beside GRAPH_JSON)."),
+    ] = None,
+) -> None:
+    """Rebuild report.html from a graph.json (one self-contained file that works offline)."""
+    from causal_ensemble.report import read_result, render_report, write_text_atomic
+
+    target = out_file if out_file is not None else graph_json.with_name("report.html")
+    if target.is_dir():
+        target = target / "report.html"
+    write_text_atomic(target, render_report(read_result(graph_json)))
+    err.print(f"wrote {target}")
+
+
+@app.command("export")
+@user_errors
+def export_cmd(
+    graph_json: Annotated[Path, typer.Argument(help="A graph.json written by `cea discover`.")],
+    fmt: Annotated[str, typer.Option("--format", help="dot, graphml, json or csv (adjacency matrix).")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: print to stdout).")
+    ] = None,
+) -> None:
+    """Export a result as DOT, GraphML, JSON or an adjacency-matrix CSV."""
+    from causal_ensemble.report import export_text, read_result, write_text_atomic
+
+    text = export_text(read_result(graph_json), fmt)
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out_file, text)
+        err.print(f"wrote {out_file}")
 
 
 def main() -> None:

@@ -18,6 +18,20 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def write_text_atomic(path: str | Path, text: str, *, option: str = "--out") -> Path:
+    """Write one file atomically; a missing parent directory is created, an unwritable path is an
+    InputError naming ``option``."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option} {p}: is a directory, expected a file name")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(p, text)
+    except OSError as exc:
+        raise InputError(f"{option} {p}: cannot write ({exc.strerror})") from exc
+    return p
+
+
 def write_outputs(result: EnsembleResult, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
