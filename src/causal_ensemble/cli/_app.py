@@ -273,11 +273,17 @@ def benchmark(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a benchmark suite (resumable) and write runs.csv, results.md, plots and report.html."""
-    from causal_ensemble.benchmarks import get_suite, run_benchmark, write_results
+    from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
     from causal_ensemble.benchmarks._harness import Cell
 
     spec = get_suite(suite)
     oracle = _benchmark_oracle(llm)
+    method_list = methods.split(",") if methods is not None else None
+    dataset_list = datasets.split(",") if datasets is not None else None
+    # Validate every option before the progress bar starts, so an error is the only line on stderr.
+    plan_cells(spec, parse_methods(method_list), datasets=dataset_list, n_seeds=seeds, oracle=oracle)
+    if jobs == 0 or jobs < -1:
+        raise InputError(f"--jobs must be a positive number or -1 (all cores), got {jobs}")
     folder = out_dir if out_dir is not None else Path("results") / f"benchmark-{spec.name}"
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -297,8 +303,8 @@ def benchmark(
         results = run_benchmark(
             spec,
             folder,
-            methods=methods.split(",") if methods is not None else None,
-            datasets=datasets.split(",") if datasets is not None else None,
+            methods=method_list,
+            datasets=dataset_list,
             n_seeds=seeds,
             n_jobs=jobs,
             oracle=oracle,
