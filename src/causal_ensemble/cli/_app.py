@@ -230,23 +230,25 @@ def evaluate(
     ] = None,
 ) -> None:
     """Metrics of a learned graph against a true graph."""
+    import math
     from dataclasses import asdict
 
-    from causal_ensemble.evaluate import load_graph_file, score_against
+    from causal_ensemble.evaluate import evaluate_graph, load_graph_file
 
     pred = load_graph_file(graph_json)
     true = load_graph_file(truth)
     if report is not None:
         _write_truth_report(graph_json, true, truth, report)
-    scores = score_against(pred, true)
+    scores = evaluate_graph(pred, true)
+    values = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(scores).items()}
     if as_json:
-        out.print_json(json.dumps(asdict(scores)))
+        out.print_json(json.dumps(values))
         return
     table = Table()
     table.add_column("metric")
     table.add_column("value", justify="right")
-    for k, v in asdict(scores).items():
-        table.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+    for k, v in values.items():
+        table.add_row(k, "n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v))
     out.print(table)
 
 
@@ -298,6 +300,93 @@ def export_cmd(
     else:
         write_text_atomic(out_file, text)
         err.print(f"wrote {out_file}")
+
+
+@app.command()
+@user_errors
+def benchmark(
+    suite: Annotated[str, typer.Option(help="Suite: quick (CI, minutes), standard, full.")] = "quick",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default: results/benchmark-SUITE).")
+    ] = None,
+    methods: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated methods: single,vote,bagged,cea-none,cea-stats,cea-llm,... (all)."
+        ),
+    ] = None,
+    datasets: Annotated[
+        str | None, typer.Option(help="Comma-separated datasets of the suite (default: all of them).")
+    ] = None,
+    seeds: Annotated[
+        int | None, typer.Option(help="Seeds per synthetic dataset (default: the suite's).")
+    ] = None,
+    jobs: Annotated[int, typer.Option(help="Parallel worker processes for expert fits (-1: all cores).")] = 1,
+    llm: Annotated[
+        str | None, typer.Option(help="LLM spec for the LLM methods (needs causal_ensemble.llm).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a benchmark suite (resumable) and write runs.csv, results.md, plots and report.html."""
+    from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
+    from causal_ensemble.benchmarks._harness import Cell
+
+    spec = get_suite(suite)
+    oracle = _benchmark_oracle(llm)
+    method_list = methods.split(",") if methods is not None else None
+    dataset_list = datasets.split(",") if datasets is not None else None
+    # Validate every option before the progress bar starts, so an error is the only line on stderr.
+    plan_cells(spec, parse_methods(method_list), datasets=dataset_list, n_seeds=seeds, oracle=oracle)
+    if jobs == 0 or jobs < -1:
+        raise InputError(f"--jobs must be a positive number or -1 (all cores), got {jobs}")
+    folder = out_dir if out_dir is not None else Path("results") / f"benchmark-{spec.name}"
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(f"benchmark {spec.name}", total=None)
+
+        def on_cell(cell: Cell, done: int, total: int, reused: bool) -> None:
+            what = "cached" if reused else "done"
+            progress.update(task, completed=done, total=total, description=f"{cell.label} ({what})")
+
+        results = run_benchmark(
+            spec,
+            folder,
+            methods=method_list,
+            datasets=dataset_list,
+            n_seeds=seeds,
+            n_jobs=jobs,
+            oracle=oracle,
+            progress=on_cell,
+        )
+    paths = write_results(results)
+    if not quiet:
+        err.print(f"{results.computed} cells computed, {results.reused} read from the cache")
+        err.print("wrote " + ", ".join(str(p) for p in paths))
+
+
+def _benchmark_oracle(spec: str | None) -> Any:
+    """The LLM client is another package's job; without it the LLM methods are skipped, not faked."""
+    if spec is None:
+        return None
+    try:
+        import importlib
+
+        llm_mod = importlib.import_module("causal_ensemble.llm")
+    except ImportError:
+        raise InputError(
+            "--llm: the LLM client (causal_ensemble.llm) is not available in this version"
+        ) from None
+    factory = getattr(llm_mod, "yes_no_oracle", None)
+    if factory is None:
+        raise InputError("--llm: causal_ensemble.llm has no yes_no_oracle(spec) to benchmark with")
+    return factory(spec)
 
 
 def main() -> None:

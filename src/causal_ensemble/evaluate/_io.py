@@ -5,22 +5,36 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.evaluate._metrics import StructureScores, structure_scores
+from causal_ensemble.evaluate._metrics import (
+    BoolMatrix,
+    GraphScores,
+    StructureScores,
+    graph_scores,
+    hard_probabilities,
+    structure_scores,
+)
 
 
 @dataclass(frozen=True)
 class GraphSpec:
-    """A graph by names: directed pairs and undirected pairs."""
+    """A graph by names: directed pairs and undirected pairs.
+
+    ``probabilities`` maps an ordered pair to the belief in ``source -> target`` where the file carries
+    beliefs (graph.json); pairs it does not list have belief 0 (graph.json omits dropped edges).
+    """
 
     nodes: tuple[str, ...]
     directed: frozenset[tuple[str, str]]
     undirected: frozenset[frozenset[str]]
+    probabilities: Mapping[tuple[str, str], float] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _DOT_EDGE = re.compile(
@@ -44,21 +58,39 @@ def load_graph_file(path: str | Path) -> GraphSpec:
             obj = json.loads(text)
             nodes = tuple(v["name"] for v in obj.get("variables", []))
             directed, undirected = set(), set()
+            probs: dict[tuple[str, str], float] = {}
             for e in obj["edges"]:
                 s, t = str(e["source"]), str(e["target"])
                 if e.get("type", "directed") == "directed":
                     directed.add((s, t))
                 else:
                     undirected.add(frozenset((s, t)))
+                probs.update(_edge_beliefs(e, s, t))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{p}: not a causal-ensemble graph.json ({exc})") from exc
         names = set(nodes) | {x for pr in directed for x in pr} | {x for pr in undirected for x in pr}
         return GraphSpec(
-            tuple(nodes) + tuple(sorted(names - set(nodes))), frozenset(directed), frozenset(undirected)
+            tuple(nodes) + tuple(sorted(names - set(nodes))),
+            frozenset(directed),
+            frozenset(undirected),
+            MappingProxyType(probs),
         )
     if suffix in {".dot", ".gv"}:
         return _read_dot(p, text)
     return _read_csv(p, text)
+
+
+def _edge_beliefs(edge: Mapping[str, object], s: str, t: str) -> dict[tuple[str, str], float]:
+    """Directed beliefs of one graph.json edge: ``adjacency × orientation`` each way; an edge without
+    an orientation (undirected) splits its adjacency belief evenly. Missing numbers mean no beliefs."""
+    adj = edge.get("adjacency", edge.get("probability"))
+    if not isinstance(adj, int | float):
+        return {}
+    orient = edge.get("orientation")
+    o = float(orient) if isinstance(orient, int | float) else 0.5
+    a = min(max(float(adj), 0.0), 1.0)
+    o = min(max(o, 0.0), 1.0)
+    return {(s, t): a * o, (t, s): a * (1.0 - o)}
 
 
 def _read_dot(p: Path, text: str) -> GraphSpec:
@@ -103,8 +135,9 @@ def _read_csv(p: Path, text: str) -> GraphSpec:
     return GraphSpec(tuple(nodes), frozenset(directed), frozenset())
 
 
-def score_against(pred: GraphSpec, truth: GraphSpec, *, strict: bool = False) -> StructureScores:
-    """Scores over the union of both graphs' nodes (nodes missing from one side have no edges there)."""
+def _matrices(pred: GraphSpec, truth: GraphSpec) -> tuple[list[str], BoolMatrix, BoolMatrix, BoolMatrix]:
+    if truth.undirected:
+        raise InputError("the truth graph must be fully directed")
     names = list(truth.nodes) + [n for n in pred.nodes if n not in truth.nodes]
     idx = {n: k for k, n in enumerate(names)}
     d = len(names)
@@ -116,6 +149,24 @@ def score_against(pred: GraphSpec, truth: GraphSpec, *, strict: bool = False) ->
         U[idx[a], idx[b]] = U[idx[b], idx[a]] = True
     for s, t in truth.directed:
         T[idx[s], idx[t]] = True
-    if truth.undirected:
-        raise InputError("the truth graph must be fully directed")
+    return names, D, U, T
+
+
+def evaluate_graph(pred: GraphSpec, truth: GraphSpec) -> GraphScores:
+    """Every metric of ``pred`` against ``truth`` over the union of their nodes. Edge beliefs come from the
+    file when it has them (graph.json) and are the hard 0 / 1/2 / 1 of the graph otherwise."""
+    names, D, U, T = _matrices(pred, truth)
+    idx = {n: k for k, n in enumerate(names)}
+    if pred.probabilities:
+        P = np.zeros(D.shape)
+        for (s, t), p in pred.probabilities.items():
+            P[idx[s], idx[t]] = p
+    else:
+        P = hard_probabilities(D, U)
+    return graph_scores(D, U, T, P)
+
+
+def score_against(pred: GraphSpec, truth: GraphSpec, *, strict: bool = False) -> StructureScores:
+    """Scores over the union of both graphs' nodes (nodes missing from one side have no edges there)."""
+    _, D, U, T = _matrices(pred, truth)
     return structure_scores(D, U, T, strict=strict)

@@ -1,0 +1,328 @@
+"""The method registry and the two method groups that compute them.
+
+The experts are fitted ONCE per dataset and seed (full data + B shared resamples, via ``run_panel``);
+every panel method is derived from those same fits, so the comparison is on the same data and the same
+randomness:
+
+* ``single``   — each expert's graph on the full data (one row per expert, named after it);
+* ``vote``     — majority vote of the experts' full-data graphs (adjacent in more than half; direction by
+  majority of those that orient it, undirected on a tie), i.e. the linear pool with equal weights;
+* ``bagged``   — each expert alone over its bootstrap graphs, kept at frequency >= 1/2 (``bagged-NAME``);
+* ``cea-none`` / ``cea-stats`` — the ensemble as ``cea discover`` runs it, with either referee;
+* ``cea-llm``  — the ensemble with an oracle referee (needs an oracle).
+
+The ``llm`` group needs no fits: ``llm-pairwise`` and ``llm-bfs``. ``memorisation`` repeats every selected
+oracle method with disguised names (rows suffixed ``-disguised``). Oracle methods run only on datasets
+whose variables have real-world meaning (Sachs, bnlearn).
+
+``seconds`` is single-worker compute: the fits a method needs (summed, whatever ``--jobs``) plus its own
+pooling, refereeing and assembly, so methods compare fairly whatever the parallelism.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from causal_ensemble._errors import InputError
+from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
+from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
+from causal_ensemble.benchmarks._oracle import (
+    OracleReferee,
+    OracleTally,
+    Vocabulary,
+    YesNoOracle,
+    llm_breadth_first,
+    llm_pairwise,
+)
+from causal_ensemble.evaluate import hard_probabilities
+from causal_ensemble.experts import KnowledgeMasks, make_panel
+from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, resample_indices, run_panel
+from causal_ensemble.experts._graph import EndpointGraph
+from causal_ensemble.pooling import ExpertWeights, Pool, PooledBeliefs, PoolSettings, find_contested
+from causal_ensemble.pooling import reliability_weights as pool_weights
+from causal_ensemble.referee import NoReferee, Referee, RefereeContext, StatsReferee, apply_verdicts
+
+logger = logging.getLogger(__name__)
+
+BoolMatrix = npt.NDArray[np.bool_]
+FloatMatrix = npt.NDArray[np.float64]
+
+CEA_SETTINGS = PoolSettings(0.5, 0.1)  # cea discover's defaults; bagging uses them too
+# Strict majority: the smallest step above 1/2 keeps ties out, and orientation needs a strict majority.
+VOTE_SETTINGS = PoolSettings(0.5 + 1e-9, 1e-9)
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A registry entry: ``group`` says which computation produces it (``panel`` fits experts, ``llm``
+    does not); ``needs_oracle`` methods are skipped without an oracle or without real semantics."""
+
+    key: str
+    group: str
+    needs_oracle: bool
+    description: str
+
+
+METHODS: dict[str, MethodSpec] = {
+    m.key: m
+    for m in (
+        MethodSpec("single", "panel", False, "every expert alone on the full data"),
+        MethodSpec("vote", "panel", False, "majority vote of the experts' full-data graphs"),
+        MethodSpec("bagged", "panel", False, "each expert bagged over the bootstrap resamples"),
+        MethodSpec("cea-none", "panel", False, "CEA, --referee none"),
+        MethodSpec("cea-stats", "panel", False, "CEA, --referee stats"),
+        MethodSpec("cea-llm", "panel", True, "CEA with the LLM (oracle) referee"),
+        MethodSpec("llm-pairwise", "llm", True, "LLM only: both directions of every pair"),
+        MethodSpec("llm-bfs", "llm", True, "LLM only: breadth-first (Jiralerspong et al. 2024)"),
+        MethodSpec("memorisation", "llm", True, "the LLM methods again with disguised variable names"),
+    )
+}
+DEFAULT_METHODS = (
+    "single",
+    "vote",
+    "bagged",
+    "cea-none",
+    "cea-stats",
+    "cea-llm",
+    "llm-pairwise",
+    "llm-bfs",
+    "memorisation",
+)
+
+
+def parse_methods(spec: Sequence[str] | None) -> tuple[str, ...]:
+    if spec is None:
+        return DEFAULT_METHODS
+    keys = tuple(dict.fromkeys(s.strip().lower() for s in spec if s.strip()))
+    unknown = [k for k in keys if k not in METHODS]
+    if unknown or not keys:
+        raise InputError(f"--methods: unknown {unknown or 'empty list'}; known: {', '.join(METHODS)}")
+    return keys
+
+
+@dataclass(frozen=True)
+class MethodOutput:
+    """One method's graph on one dataset/seed; ``error`` set (and matrices None) when it produced none."""
+
+    method: str
+    seconds: float
+    directed: BoolMatrix | None = None
+    undirected: BoolMatrix | None = None
+    prob_directed: FloatMatrix | None = None
+    error: str | None = None
+    queries: int = 0
+    extra: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PanelInput:
+    values: FloatMatrix
+    discrete: BoolMatrix
+    names: tuple[str, ...]
+    descriptions: Mapping[str, str]
+    experts: tuple[str, ...]
+    n_bootstrap: int
+    seed: int
+    n_jobs: int
+    time_limit_s: float
+
+
+def _graph_matrices(g: EndpointGraph) -> tuple[BoolMatrix, BoolMatrix]:
+    """Fully directed edges, and every other adjacency (CPDAG undirected, PAG o-o/o->/<->) as undecided."""
+    D = g.directed()
+    return D, g.adjacency() & ~D & ~D.T
+
+
+def _assembled_matrices(graph: AssembledGraph) -> tuple[BoolMatrix, BoolMatrix]:
+    d = graph.n_nodes
+    D = np.zeros((d, d), dtype=bool)
+    U = np.zeros((d, d), dtype=bool)
+    for e in graph.edges:
+        if e.type is EdgeType.DIRECTED:
+            D[e.source, e.target] = True
+        else:
+            U[e.source, e.target] = U[e.target, e.source] = True
+    return D, U
+
+
+def _beliefs_matrix(pooled: PooledBeliefs) -> FloatMatrix:
+    return np.clip(pooled.adjacency * pooled.orientation, 0.0, 1.0)
+
+
+def _pooled_output(
+    method: str,
+    pool: Pool,
+    settings: PoolSettings,
+    seconds_before: float,
+    *,
+    referee: Referee | None = None,
+    context: RefereeContext | None = None,
+) -> MethodOutput:
+    start = time.perf_counter()
+    pooled = pool.pooled()
+    queries = 0
+    if referee is not None and context is not None:
+        contested = find_contested(pooled, settings)
+        verdicts = referee.referee(contested, context) if contested else []
+        pooled, _ = apply_verdicts(pool, pooled, verdicts)
+        queries = int(getattr(getattr(referee, "summary", None), "queries", 0))
+    graph = assemble(pooled, settings, KnowledgeMasks.none(pooled.adjacency.shape[0]))
+    D, U = _assembled_matrices(graph)
+    seconds = seconds_before + time.perf_counter() - start
+    return MethodOutput(method, seconds, D, U, _beliefs_matrix(pooled), queries=queries)
+
+
+def _failed(method: str, seconds: float, error: str) -> MethodOutput:
+    return MethodOutput(method, seconds, error=error)
+
+
+def run_panel_group(
+    inp: PanelInput,
+    methods: Sequence[str],
+    oracle: YesNoOracle | None,
+    *,
+    on_fit: Callable[[FitRecord], None] | None = None,
+) -> list[MethodOutput]:
+    """Fit the panel once and derive every selected panel method from the fits."""
+    panel = make_panel(list(inp.experts))
+    n = inp.values.shape[0]
+    resamples = resample_indices(n, inp.n_bootstrap, inp.seed)
+    runs = run_panel(
+        panel,
+        inp.values,
+        discrete=inp.discrete,
+        n_bootstrap=inp.n_bootstrap,
+        seed=inp.seed,
+        n_jobs=inp.n_jobs,
+        time_limit_s=inp.time_limit_s,
+        on_fit=on_fit,
+        resamples=resamples,
+    )
+    outputs: list[MethodOutput] = []
+    if "single" in methods:
+        outputs += [_single(r) for r in runs]
+    if "bagged" in methods:
+        outputs += [_bagged(r) for r in runs]
+    if "vote" in methods:
+        outputs.append(_vote(runs))
+    cea = [m for m in ("cea-none", "cea-stats", "cea-llm") if m in methods]
+    if oracle is None:
+        cea = [m for m in cea if m != "cea-llm"]
+    if cea:
+        outputs += _cea(inp, runs, resamples, cea, oracle, disguised="memorisation" in methods)
+    return outputs
+
+
+def _single(r: BootstrapResult) -> MethodOutput:
+    g = r.full.graph
+    if g is None:
+        return _failed(r.name, r.full.seconds, r.full.error or r.full.status.value)
+    D, U = _graph_matrices(g)
+    return MethodOutput(r.name, r.full.seconds, D, U, hard_probabilities(D, U))
+
+
+def _bagged(r: BootstrapResult) -> MethodOutput:
+    name = f"bagged-{r.name}"
+    fit_seconds = sum(rec.seconds for rec in r.resamples) if r.resamples else r.full.seconds
+    graphs = r.graphs
+    if not graphs:
+        return _failed(name, fit_seconds, r.error or "no graph")
+    b = beliefs_from_graphs(r.name, graphs)
+    return _pooled_output(name, Pool([b], ExpertWeights.uniform([r.name])), CEA_SETTINGS, fit_seconds)
+
+
+def _vote(runs: Sequence[BootstrapResult]) -> MethodOutput:
+    fit_seconds = sum(r.full.seconds for r in runs)
+    beliefs = [beliefs_from_graphs(r.name, [r.full.graph]) for r in runs if r.full.graph is not None]
+    if not beliefs:
+        return _failed("vote", fit_seconds, "no expert produced a graph on the full data")
+    pool = Pool(beliefs, ExpertWeights.uniform([b.expert for b in beliefs]))
+    return _pooled_output("vote", pool, VOTE_SETTINGS, fit_seconds)
+
+
+def _cea(
+    inp: PanelInput,
+    runs: Sequence[BootstrapResult],
+    resamples: Sequence[npt.NDArray[np.int64]],
+    methods: Sequence[str],
+    oracle: YesNoOracle | None,
+    *,
+    disguised: bool,
+) -> list[MethodOutput]:
+    fit_seconds = sum(r.seconds for r in runs)
+    start = time.perf_counter()
+    beliefs: list[ExpertBeliefs | None] = [
+        beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
+    ]
+    alive = [k for k, b in enumerate(beliefs) if b is not None]
+    if not alive:
+        errors = "; ".join(f"{r.name}: {r.error}" for r in runs)
+        return [_failed(m, fit_seconds, f"no expert produced a graph: {errors}") for m in methods]
+    discrete_data = bool(inp.discrete.all())
+    weights = pool_weights(runs, beliefs, inp.values, resamples, discrete=discrete_data).subset(alive)
+    pool = Pool([b for b in beliefs if b is not None], weights)
+    context = RefereeContext(
+        inp.names, dict(inp.descriptions), pool, {r.name: r.expert for r in runs}, inp.values, inp.discrete
+    )
+    before = fit_seconds + time.perf_counter() - start
+    outputs = []
+    for m in methods:
+        try:
+            if m == "cea-none":
+                outputs.append(
+                    _pooled_output(m, pool, CEA_SETTINGS, before, referee=NoReferee(), context=context)
+                )
+            elif m == "cea-stats":
+                outputs.append(
+                    _pooled_output(m, pool, CEA_SETTINGS, before, referee=StatsReferee(), context=context)
+                )
+            elif oracle is not None:
+                for disguise in (False, True) if disguised else (False,):
+                    vocab = Vocabulary.of(inp.names, inp.descriptions, disguise=disguise)
+                    ref = OracleReferee(oracle, vocab)
+                    name = m + ("-disguised" if disguise else "")
+                    outputs.append(
+                        _pooled_output(name, pool, CEA_SETTINGS, before, referee=ref, context=context)
+                    )
+        except Exception as exc:  # a failing referee is a failed row, never a failed benchmark
+            logger.warning("%s failed: %s", m, exc)
+            outputs.append(_failed(m, before, f"{type(exc).__name__}: {exc}"))
+    return outputs
+
+
+def run_llm_group(
+    names: Sequence[str], descriptions: Mapping[str, str], methods: Sequence[str], oracle: YesNoOracle
+) -> list[MethodOutput]:
+    """The LLM-only baselines (and their disguised repeats when ``memorisation`` is selected)."""
+    runners = {"llm-pairwise": llm_pairwise, "llm-bfs": llm_breadth_first}
+    outputs = []
+    for m, fn in runners.items():
+        if m not in methods:
+            continue
+        for disguise in (False, True) if "memorisation" in methods else (False,):
+            name = m + ("-disguised" if disguise else "")
+            tally = OracleTally()
+            start = time.perf_counter()
+            try:
+                D, U = fn(oracle, Vocabulary.of(names, descriptions, disguise=disguise), tally)
+            except Exception as exc:
+                outputs.append(_failed(name, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"))
+                continue
+            outputs.append(
+                MethodOutput(
+                    name,
+                    time.perf_counter() - start,
+                    D,
+                    U,
+                    hard_probabilities(D, U),
+                    queries=tally.queries,
+                    extra={"failed_queries": float(tally.failures)},
+                )
+            )
+    return outputs
