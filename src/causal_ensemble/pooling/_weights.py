@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from causal_ensemble._errors import InputError
 from causal_ensemble.beliefs import ExpertBeliefs, reachability
@@ -31,6 +32,8 @@ from causal_ensemble.experts._bootstrap import BootstrapResult
 from causal_ensemble.experts._graph import EndpointGraph
 
 FloatVector = npt.NDArray[np.float64]
+
+RULE = "out-of-bag fit: p-value of the paired test against the best-fitting expert"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,28 @@ def heldout_gain(
     return gain / len(test)
 
 
+def oob_gains(
+    result: BootstrapResult,
+    X: npt.NDArray[np.float64],
+    resamples: Sequence[npt.NDArray[np.int64]],
+    discrete: bool,
+) -> FloatVector:
+    """Out-of-bag gain per row of each resample graph, indexed by resample (NaN where the fit failed).
+
+    Kept per resample, not averaged, because every expert is scored on the *same* out-of-bag rows of a
+    resample: differences between experts are then paired, and far less noisy than the gains themselves
+    (which swing with the particular rows left out).
+    """
+    gains = np.full(len(resamples), np.nan)
+    n = len(X)
+    for rec in result.ok_resamples:
+        rows = resamples[rec.resample]
+        oob = np.setdiff1d(np.arange(n), rows)
+        if rec.graph is not None and oob.size:
+            gains[rec.resample] = heldout_gain(rec.graph, X[rows], X[oob], discrete)
+    return gains
+
+
 def expert_fit(
     result: BootstrapResult,
     X: npt.NDArray[np.float64],
@@ -174,16 +199,43 @@ def expert_fit(
     discrete: bool,
 ) -> float:
     """Mean out-of-bag gain of an expert's resample graphs (its full-data graph, in-sample, when B = 0)."""
-    gains = []
-    n = len(X)
-    for rec in result.ok_resamples:
-        rows = resamples[rec.resample]
-        oob = np.setdiff1d(np.arange(n), rows)
-        if rec.graph is not None and oob.size:
-            gains.append(heldout_gain(rec.graph, X[rows], X[oob], discrete))
-    if not gains and result.full.graph is not None:
-        gains.append(heldout_gain(result.full.graph, X, X, discrete))
-    return float(np.mean(gains)) if gains else 0.0
+    gains = oob_gains(result, X, resamples, discrete)
+    if np.isfinite(gains).any():
+        return float(np.nanmean(gains))
+    if result.full.graph is not None:
+        return heldout_gain(result.full.graph, X, X, discrete)
+    return 0.0
+
+
+def fit_pvalues(gains: npt.NDArray[np.float64], alive: npt.NDArray[np.bool_]) -> FloatVector:
+    """Per expert, the two-sided p-value of "fits held-out rows as well as the best-fitting expert".
+
+    ``gains[e, b]`` is expert e's out-of-bag gain on resample b. The best expert is the one with the
+    highest mean gain; each other expert's paired deficit ``gains[best, b] - gains[e, b]`` over the
+    resamples both completed is tested with a normal approximation, ``p = 2 (1 - Phi(mean / se))``.
+    The best expert (and any expert whose mean deficit is not positive) gets 1. With fewer than two
+    paired resamples no test is possible and the p-value is NaN (the caller falls back to the ratio).
+    """
+    k = gains.shape[0]
+    p = np.full(k, np.nan)
+    means = np.array([np.nanmean(g) if np.isfinite(g).any() else -np.inf for g in gains])
+    means[~alive] = -np.inf
+    if not np.isfinite(means).any():
+        return p
+    best = int(np.argmax(means))
+    for e in range(k):
+        if not alive[e] or not np.isfinite(means[e]):
+            continue
+        both = np.isfinite(gains[best]) & np.isfinite(gains[e])
+        diff = gains[best, both] - gains[e, both]
+        if e == best or (diff.size and diff.mean() <= 0):
+            p[e] = 1.0
+            continue
+        if diff.size < 2:
+            continue
+        se = float(diff.std(ddof=1)) / np.sqrt(diff.size)
+        p[e] = float(2.0 * stats.norm.sf(diff.mean() / se)) if se > 0 else 0.0
+    return p
 
 
 def reliability_weights(
@@ -196,19 +248,28 @@ def reliability_weights(
 ) -> ExpertWeights:
     """Starting weights by the rule in the module docstring (``beliefs[k]`` is None for a failed expert)."""
     names = tuple(r.name for r in results)
+    alive = np.array([b is not None for b in beliefs])
     stab = np.array([stability(b) if b is not None else 0.0 for b in beliefs])
+    per_resample = np.array(
+        [
+            oob_gains(r, X, resamples, discrete) if b is not None else np.full(len(resamples), np.nan)
+            for r, b in zip(results, beliefs, strict=True)
+        ]
+    ).reshape(len(results), len(resamples))
     gains = np.array(
         [
             expert_fit(r, X, resamples, discrete) if b is not None else 0.0
             for r, b in zip(results, beliefs, strict=True)
         ]
     )
-    alive = np.array([b is not None for b in beliefs])
     best = gains[alive].max() if alive.any() else 0.0
-    fit = np.clip(gains / best, 0.0, 1.0) if best > 0 else alive.astype(np.float64)
-    raw = stab * fit * alive
+    ratio = np.clip(gains / best, 0.0, 1.0) if best > 0 else alive.astype(np.float64)
+    pvals = fit_pvalues(per_resample, alive)
+    fit = np.where(np.isnan(pvals), ratio, pvals)
+    fit = np.where(gains > 0, fit, 0.0) if best > 0 else fit
+    raw = fit * alive
     if raw.sum() <= 0:
         raw = alive.astype(np.float64)
     total = raw.sum()
     values = raw / total if total > 0 else raw
-    return ExpertWeights(names, values, stab, gains)
+    return ExpertWeights(names, values, stab, gains, RULE)
