@@ -31,9 +31,9 @@ from causal_ensemble.assemble import EdgeType, assemble
 from causal_ensemble.beliefs import beliefs_from_graphs
 from causal_ensemble.data import from_frame
 from causal_ensemble.data.datasets import load_dataset
+from causal_ensemble.evaluate import structure_scores
 from causal_ensemble.experts import default_panel
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.evaluate import structure_scores
 from causal_ensemble.experts._bootstrap import BootstrapResult, resample_indices, run_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import RefereeContext, apply_verdicts, make_referee
@@ -101,7 +101,9 @@ def load(spec: str, bootstrap: int) -> CachedPanel:
     """The cached fits of ``spec`` with ``bootstrap`` resamples, or else with the most resamples cached."""
     path = cache_path(spec, bootstrap)
     if not path.exists():
-        found = sorted(CACHE.glob(f"{spec.replace('@', '_s')}_B*.pkl"), key=lambda q: int(q.stem.rsplit("B", 1)[1]))
+        found = sorted(
+            CACHE.glob(f"{spec.replace('@', '_s')}_B*.pkl"), key=lambda q: int(q.stem.rsplit("B", 1)[1])
+        )
         if not found:
             raise SystemExit(f"{spec}: no cached fits; run the 'fit' step first")
         path = found[-1]
@@ -118,7 +120,12 @@ class Row:
     skel_f1: float
 
 
-def _scores(method: str, directed: npt.NDArray[np.bool_], undirected: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_]) -> Row:
+def _scores(
+    method: str,
+    directed: npt.NDArray[np.bool_],
+    undirected: npt.NDArray[np.bool_],
+    truth: npt.NDArray[np.bool_],
+) -> Row:
     s = structure_scores(directed, undirected, truth)
     return Row(method, s.shd, s.directed_f1, s.skeleton_f1)
 
@@ -171,8 +178,9 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
         singles = single_rows(panel)
         none, w = ensemble(panel, "none")
         stats, _ = ensemble(panel, "stats")
-        print(f"\n## {panel.name} ({panel.X.shape[0]} x {panel.X.shape[1]}, {int(panel.truth.sum())} true edges, "
-              f"B = {len(panel.resamples)})\n")
+        n, d = panel.X.shape
+        b = len(panel.resamples)
+        print(f"\n## {panel.name} ({n} x {d}, {int(panel.truth.sum())} true edges, B = {b})\n")
         print("| method | SHD | dirF1 | skelF1 |\n|---|---|---|---|")
         rows = list(singles)
         old = before.get(panel.name, {})
@@ -187,11 +195,14 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
         if save_before:
             before[panel.name] = {r.method: [r.shd, r.dir_f1, r.skel_f1] for r in (none, stats)}
     print("\n## claims: CEA stats vs the best single expert\n")
-    print("| dataset | CEA stats SHD / dirF1 | best SHD (expert) | best dirF1 (expert) | met |\n|---|---|---|---|---|")
+    print("| dataset | CEA stats SHD / dirF1 | best SHD (expert) | best dirF1 (expert) | met |")
+    print("|---|---|---|---|---|")
     for name, s, bf, bs in claims:
         ok = s.dir_f1 >= bf.dir_f1 - 1e-9 and s.shd <= bs.shd
-        print(f"| {name} | {s.shd} / {s.dir_f1:.2f} | {bs.shd} ({bs.method}) | {bf.dir_f1:.2f} ({bf.method}) | "
-              f"{'yes' if ok else 'no'} |")
+        print(
+            f"| {name} | {s.shd} / {s.dir_f1:.2f} | {bs.shd} ({bs.method}) | {bf.dir_f1:.2f} ({bf.method}) | "
+            f"{'yes' if ok else 'no'} |"
+        )
     if save_before:
         BEFORE.write_text(json.dumps(before, indent=1))
 

@@ -234,9 +234,7 @@ def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: 
     parents = _dag_parents(graph)
     if discrete:
         card = train.astype(np.int64).max(axis=0) + 1
-        dof = sum(
-            (int(card[j]) - 1) * (int(np.prod(card[ps])) - 1) for j, ps in enumerate(parents) if ps
-        )
+        dof = sum((int(card[j]) - 1) * (int(np.prod(card[ps])) - 1) for j, ps in enumerate(parents) if ps)
     else:
         dof = sum(len(ps) for ps in parents)
     return float(dof * np.log(n) / (2.0 * n))
@@ -339,7 +337,9 @@ def reliability_weights(
             if penalised:
                 for rec in r.ok_resamples:
                     if rec.graph is not None:
-                        per_resample[k, rec.resample] -= bic_penalty(rec.graph, X[resamples[rec.resample]], discrete)
+                        per_resample[k, rec.resample] -= bic_penalty(
+                            rec.graph, X[resamples[rec.resample]], discrete
+                        )
         else:
             gains[k] = expert_fit(r, X, resamples, discrete)
     best = gains[alive].max() if alive.any() else 0.0

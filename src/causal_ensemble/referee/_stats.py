@@ -92,7 +92,9 @@ def diagnose_pair(
         var1, var3 = float(res1.var()), float(res3.var())
         if var1 > 1e-12:
             nonlin = max(nonlin, (var1 - var3) / var1)
-    return PairDiagnostics(n, r, r_min, nongauss, float(np.clip(nonlin, 0.0, 1.0)), anm_preference(x, y), False)
+    return PairDiagnostics(
+        n, r, r_min, nongauss, float(np.clip(nonlin, 0.0, 1.0)), anm_preference(x, y), False
+    )
 
 
 def _anm_one(x: FloatVector, y: FloatVector) -> float:
