@@ -104,3 +104,50 @@ def test_reliability_weights_rule() -> None:
     assert w.values[0] > w.values[2] > 0.0  # less stable, smaller held-out gain
     assert w.stability[0] == 1.0 and w.stability[2] == pytest.approx(0.25)
     assert w.fit_gain[0] > w.fit_gain[2] > 0.0
+
+
+def test_fit_pvalues_rank_the_best_fitting_expert_first() -> None:
+    """Paired out-of-bag gains: a consistently better expert gets p = 1, a consistently worse one ~0,
+    and one that is behind by less than the resampling noise keeps a large p-value."""
+    from causal_ensemble.pooling._weights import fit_pvalues
+
+    noise = np.array([0.01, -0.02, 0.015, -0.005, 0.0])
+    base = np.array([1.0, 1.3, 0.8, 1.1, 0.9])  # gains swing with the rows left out
+    gains = np.stack([base, base - 0.2 + noise * 0.1, base + noise, base - 0.05])
+    gains[3, 2] = np.nan  # a failed resample is skipped, not counted as a zero gain
+    p = fit_pvalues(gains, np.array([True, True, True, False]))
+    assert p[0] == 1.0
+    assert p[1] < 1e-6
+    assert p[2] > 0.5
+    assert np.isnan(p[3])
+
+
+def test_reliability_weights_put_a_clearly_better_expert_first() -> None:
+    """A constructed case: the true chain, the chain with its middle edge missing, and a graph with a
+    spurious edge instead; the true graph must carry most of the weight, the misspecified ones little."""
+    from causal_ensemble.beliefs import beliefs_from_graphs
+    from causal_ensemble.experts import PC
+    from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, FitStatus, resample_indices
+    from causal_ensemble.pooling import reliability_weights
+
+    rng = np.random.default_rng(3)
+    n = 1000
+    a = rng.normal(size=n)
+    b = 0.8 * a + rng.normal(size=n)
+    c = 0.8 * b + rng.normal(size=n)
+    X = np.c_[a, b, c]
+    resamples = resample_indices(n, 6, seed=1)
+    chain = EndpointGraph.from_dag(np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]]))
+    broken = EndpointGraph.from_dag(np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]]))
+    wrong = EndpointGraph.from_dag(np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]]))
+
+    def result(g: EndpointGraph) -> BootstrapResult:
+        recs = tuple(FitRecord("pc", k, FitStatus.OK, 0.0, g) for k in range(6))
+        return BootstrapResult(PC(), FitRecord("pc", -1, FitStatus.OK, 0.0, g), recs)
+
+    runs = [result(broken), result(chain), result(wrong)]
+    beliefs = [beliefs_from_graphs(f"e{k}", r.graphs) for k, r in enumerate(runs)]
+    w = reliability_weights(runs, beliefs, X, resamples, discrete=False)
+    assert int(np.argmax(w.values)) == 1
+    assert w.values[1] > 0.9
+    assert w.values.sum() == pytest.approx(1.0)

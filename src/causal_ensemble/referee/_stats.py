@@ -92,12 +92,34 @@ def diagnose_pair(
         var1, var3 = float(res1.var()), float(res3.var())
         if var1 > 1e-12:
             nonlin = max(nonlin, (var1 - var3) / var1)
-    # additive-noise check: the causal direction leaves a residual independent of the cause
+    return PairDiagnostics(
+        n, r, r_min, nongauss, float(np.clip(nonlin, 0.0, 1.0)), anm_preference(x, y), False
+    )
+
+
+def _anm_one(x: FloatVector, y: FloatVector) -> float:
     dep_xy = _dcor(x, _resid(x, y, 3))
     dep_yx = _dcor(y, _resid(y, x, 3))
     total = dep_xy + dep_yx
-    anm = float((dep_yx - dep_xy) / total) if total > 1e-12 else 0.0
-    return PairDiagnostics(n, r, r_min, nongauss, float(np.clip(nonlin, 0.0, 1.0)), anm, False)
+    return float((dep_yx - dep_xy) / total) if total > 1e-12 else 0.0
+
+
+def anm_preference(x: FloatVector, y: FloatVector, n_splits: int = 4, z: float = 2.0) -> float:
+    """Additive-noise check: the causal direction leaves a residual independent of the cause.
+
+    Returns the preference in [-1, 1] (> 0 for x -> y), or 0 when it is not *consistent*: it is computed
+    on ``n_splits`` disjoint interleaved subsamples and kept only when their mean is at least ``z``
+    standard errors from 0. Why: when the direction is not identifiable (linear-Gaussian pairs) or the
+    cubic fit is misspecified, the raw dependence difference is noise of either sign, yet large enough
+    to swing a referee's weights; measured here on the Sachs proteins the raw preference pointed the
+    right way on 9 of the 17 consensus edges, no better than a coin.
+    """
+    n = len(x)
+    if n < 20 * n_splits:
+        return _anm_one(x, y)
+    prefs = np.array([_anm_one(x[k::n_splits], y[k::n_splits]) for k in range(n_splits)])
+    mean, se = float(prefs.mean()), float(prefs.std(ddof=1)) / math.sqrt(n_splits)
+    return mean if abs(mean) >= z * se else 0.0
 
 
 def _uses_gaussian_linear_stats(expert: Expert) -> bool:
