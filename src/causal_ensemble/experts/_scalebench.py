@@ -127,6 +127,7 @@ def scale_benchmark(
             raw["experts"] = tuple(raw["experts"])
             raw["failed"] = tuple(raw["failed"])
             rows.append(ScaleRow(**raw))
+            logger.info("%s", format_table(rows[-1:]).splitlines()[-1])  # progress, one row per run
     return rows
 
 
@@ -158,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         row = run_one(int(d), int(n), backend, int(cores), int(b) if b else None)
         sys.stdout.write(json.dumps(asdict(row)) + "\n")
         return
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     rows = scale_benchmark(
         [int(x) for x in args.d.split(",")],
         n=args.n,
