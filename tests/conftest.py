@@ -42,3 +42,9 @@ def small_discrete() -> pd.DataFrame:
     c = rng.integers(0, 2, n)
     d = np.where(rng.random(n) < 0.85, b ^ c, 1 - (b ^ c))
     return pd.DataFrame({"A": a, "B": b, "C": c, "D": d})
+
+
+@pytest.fixture(autouse=True)
+def _private_fit_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cea discover` caches fits by default; tests must neither read nor fill the user's cache."""
+    monkeypatch.setenv("CEA_CACHE_DIR", str(tmp_path_factory.mktemp("fit-cache")))

@@ -32,6 +32,8 @@ from causal_ensemble.data import Dataset, Knowledge, from_frame, load_table
 from causal_ensemble.experts import Expert, KnowledgeMasks, default_panel, make_panel
 from causal_ensemble.experts._base import data_kind
 from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, resample_indices, run_panel
+from causal_ensemble.experts._cache import FitCache, resolve_cache
+from causal_ensemble.experts._scaling import plan_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import NoReferee, Referee, RefereeContext, RefereeSummary, apply_verdicts
 from causal_ensemble.report._agreement import expert_agreement
@@ -93,29 +95,42 @@ def discover(
     knowledge: Knowledge | None = None,
     experts: Sequence[str | Expert] | None = None,
     referee: Referee | None = None,
-    n_bootstrap: int = 20,
+    n_bootstrap: int | None = None,
     threshold: float = 0.5,
     margin: float = 0.1,
     seed: int = 0,
     n_jobs: int = 1,
     time_limit: float | None = 300.0,
     on_fit: Callable[[FitRecord], None] | None = None,
+    scheduler: Any = None,
+    cache: FitCache | str | Path | bool | None = None,
+    memory_limit: float | None = None,
 ) -> EnsembleResult:
     """Learn a causal graph with the Causal Ensemble Agent.
 
     ``data`` is a validated :class:`Dataset`, a DataFrame (validated here) or a CSV/Parquet path.
     ``on_fit`` is called after every single expert fit, e.g. to drive a progress bar.
+    ``n_bootstrap=None`` and ``experts=None`` scale with the number of variables (see
+    :func:`causal_ensemble.experts._scaling.plan_panel`; the result's notes say what was reduced).
+    ``scheduler`` (Dask address or client) runs the fits on a cluster; ``cache`` (a directory, ``True``
+    for the default one, or a :class:`FitCache`) reuses fits across runs; ``memory_limit`` caps the
+    memory (MB) one local fit may add.
     """
-    settings = RunSettings(n_bootstrap, threshold, margin, seed, n_jobs, time_limit)
-    pool_settings = PoolSettings(threshold, margin)
     ds = _as_dataset(data)
     if descriptions:
         ds = ds.with_descriptions(descriptions)
-    names = ds.names
-    X = ds.values
     disc = ds.discrete_mask
     kind = data_kind(disc)
-    panel = _panel(experts, kind)
+    plan = plan_panel(kind, ds.n_vars, scale_panel=experts is None, scale_bootstrap=n_bootstrap is None)
+    if n_bootstrap is None:
+        n_bootstrap = plan.n_bootstrap
+    settings = RunSettings(n_bootstrap, threshold, margin, seed, n_jobs, time_limit)
+    if memory_limit is not None and memory_limit <= 0:
+        raise InputError(f"--memory-limit must be > 0 MB, got {memory_limit}")
+    pool_settings = PoolSettings(threshold, margin)
+    names = ds.names
+    X = ds.values
+    panel = _panel(experts, kind) if experts is not None else make_panel(plan.experts)
     masks = _masks(knowledge, names)
 
     resamples = resample_indices(len(X), settings.n_bootstrap, seed)
@@ -130,6 +145,9 @@ def discover(
         time_limit_s=time_limit,
         on_fit=on_fit,
         resamples=resamples,
+        scheduler=scheduler,
+        cache=resolve_cache(cache),
+        memory_limit_mb=memory_limit,
     )
     beliefs: list[ExpertBeliefs | None] = [
         beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
@@ -203,7 +221,7 @@ def discover(
         },
         seed=seed,
         version=package_version(),
-        notes=tuple(ds.notes),
+        notes=(*ds.notes, *plan.notes),
         expert_agreement=agreement,
     )
 

@@ -78,7 +78,10 @@ def discover(
     experts: Annotated[
         str | None, typer.Option(help="Comma-separated experts (default: a panel for the data kind).")
     ] = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples per expert.")] = 20,
+    bootstrap: Annotated[
+        int | None,
+        typer.Option(help="Bootstrap resamples per expert (default 20; fewer for wide tables, see README)."),
+    ] = None,
     referee: Annotated[
         str, typer.Option(help="Who settles contested decisions: none|stats|llm|human|knowledge.")
     ] = "none",
@@ -105,19 +108,39 @@ def discover(
         bool, typer.Option(help="Drop rows with missing values instead of failing.")
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar or summary.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Directory of the expert-fit cache (default: $CEA_CACHE_DIR or the user cache)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the fit cache.")
+    ] = False,
+    memory_limit: Annotated[
+        float | None, typer.Option(help="Megabytes one expert fit may allocate before it is stopped.")
+    ] = None,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
     from causal_ensemble._discover import RunSettings
     from causal_ensemble._discover import discover as run_discover
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
-    from causal_ensemble.experts import default_panel, make_panel
+    from causal_ensemble.experts import make_panel
     from causal_ensemble.experts._base import data_kind
     from causal_ensemble.referee import make_referee
     from causal_ensemble.report import write_outputs
 
-    RunSettings(bootstrap, threshold, margin, seed, jobs, time_limit)
+    RunSettings(20 if bootstrap is None else bootstrap, threshold, margin, seed, jobs, time_limit)
+    from causal_ensemble.experts._cache import FitCache, default_cache_dir
+
+    if memory_limit is not None and memory_limit <= 0:
+        raise InputError(f"--memory-limit must be > 0 MB, got {memory_limit}")
+    if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
+        raise InputError(f"--cache-dir {cache_dir}: exists and is not a directory")
+    fit_cache = None if no_cache else FitCache(cache_dir if cache_dir is not None else default_cache_dir())
+    client = None
     if scheduler is not None:
-        raise InputError("--scheduler: Dask distributed execution is not available in this version")
+        from causal_ensemble.experts._bootstrap import connect
+
+        client, _ = connect(scheduler)
     names = [x for x in experts.split(",") if x.strip()] if experts is not None else None
     if names is not None and not names:
         raise InputError("--experts: name at least one expert")
@@ -130,8 +153,17 @@ def discover(
     for note in ds.notes:
         err.print(f"[yellow]note:[/] {note}")
 
+    from causal_ensemble.experts._scaling import plan_panel
+
+    plan = plan_panel(
+        data_kind(ds.discrete_mask), ds.n_vars, scale_panel=panel is None, scale_bootstrap=bootstrap is None
+    )
     if panel is None:
-        panel = default_panel(data_kind(ds.discrete_mask))
+        panel = make_panel(plan.experts)
+    if bootstrap is None:
+        bootstrap = plan.n_bootstrap
+    for note in plan.notes:
+        err.print(f"[yellow]note:[/] {note}")
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -159,10 +191,18 @@ def discover(
             n_jobs=jobs,
             time_limit=time_limit,
             on_fit=on_fit,
+            scheduler=client,
+            cache=fit_cache,
+            memory_limit=memory_limit,
         )
+    if client is not None:
+        client.close()
     paths = write_outputs(result, out_dir)
     if not quiet:
         _summary(result)
+        if fit_cache is not None:
+            reuse = f"{fit_cache.hits} fits reused, {fit_cache.misses} computed"
+            err.print(f"fit cache {fit_cache.root}: {reuse}")
         err.print("wrote " + ", ".join(str(p) for p in paths))
 
 

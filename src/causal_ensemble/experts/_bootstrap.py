@@ -8,10 +8,12 @@ every job's seed derives from the run seed, so results do not depend on ``n_jobs
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,6 +26,7 @@ from joblib import Parallel, delayed
 
 from causal_ensemble._errors import ExpertTimeoutError, InputError, UnsupportedDataError
 from causal_ensemble.experts._base import Expert, KnowledgeMasks, data_kind
+from causal_ensemble.experts._cache import CachedFit, FitCache, data_digest, fit_key, masks_digest
 from causal_ensemble.experts._graph import EndpointGraph
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,8 @@ class FitRecord:
     seconds: float
     graph: EndpointGraph | None = None
     error: str | None = None
+    cached: bool = False  # served from the fit cache instead of being computed
+    transient: bool = False  # the outcome depends on limits or the machine (time, memory): never cached
 
 
 @dataclass(frozen=True)
@@ -114,18 +119,24 @@ def job_seed(seed: int, expert_index: int, resample: int) -> int:
 def time_limit(seconds: float | None, what: str) -> Iterator[None]:
     """Raise :class:`ExpertTimeoutError` inside the block after ``seconds`` of wall time.
 
-    Uses SIGALRM, which interrupts pure-Python loops and the callbacks of scipy optimisers: enough for
-    the algorithms we wrap. Signals only reach the main thread, so elsewhere the limit is not enforced
-    (logged once); worker processes run jobs in their main thread.
+    In a main thread (the caller's process, loky workers) SIGALRM does it; in other threads (Dask
+    workers run tasks in a thread pool) a watchdog timer raises the exception asynchronously in the
+    fitting thread. Both take effect between Python bytecodes, which interrupts pure-Python loops and
+    the callbacks of scipy optimisers (enough for the algorithms we wrap) but not one long C call.
     """
-    usable = seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-    if usable and threading.current_thread() is not threading.main_thread():
-        logger.warning("time limit for %s not enforced: not running in the main thread", what)
-        usable = False
-    if not usable or seconds is None:
+    if seconds is None or seconds <= 0:
         yield
         return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _alarm_limit(seconds, what):
+            yield
+    else:
+        with _thread_limit(seconds, what):
+            yield
 
+
+@contextlib.contextmanager
+def _alarm_limit(seconds: float, what: str) -> Iterator[None]:
     def _alarm(signum: int, frame: FrameType | None) -> None:
         raise ExpertTimeoutError(f"{what} ran past its time limit of {seconds:g} s")
 
@@ -138,6 +149,94 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None
+    )
+
+
+@contextlib.contextmanager
+def _thread_limit(seconds: float, what: str) -> Iterator[None]:
+    """Watchdog for non-main threads; a lock makes sure it can never fire after the block has left."""
+    tid = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def _fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                _set_async_exc(tid, ExpertTimeoutError)
+
+    timer = threading.Timer(seconds, _fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except ExpertTimeoutError:
+        if state["fired"]:
+            raise ExpertTimeoutError(f"{what} ran past its time limit of {seconds:g} s") from None
+        raise
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["fired"]:
+                _set_async_exc(tid, None)  # drop an exception that is still pending
+
+
+@contextlib.contextmanager
+def memory_limit(megabytes: float | None, what: str) -> Iterator[None]:
+    """Cap the address space the block may add (RLIMIT_AS), so a runaway fit gets a MemoryError.
+
+    The limit is process-wide, so it is only set from a main thread (the caller's process with
+    ``n_jobs=1``, or a loky worker), relative to what the process already uses, and restored afterwards.
+    Under Dask, use the workers' own ``--memory-limit``: a worker that exceeds it is restarted and the
+    fit is reported as failed.
+    """
+    if megabytes is None or megabytes <= 0:
+        yield
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        logger.debug("memory limit for %s not set: not in the main thread", what)
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _current_vsize() + int(megabytes * 2**20)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _current_vsize() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    import resource
+
+    return pages * resource.getpagesize()
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 def _fit_one(
     expert: Expert,
     X: npt.NDArray[np.float64],
@@ -146,23 +245,40 @@ def _fit_one(
     knowledge: KnowledgeMasks,
     resample: int,
     limit: float | None,
+    memory_mb: float | None = None,
 ) -> FitRecord:
+    """One fit, every failure turned into a record; runs in the worker (loky process or Dask thread)."""
     start = time.perf_counter()
-    data = X if rows is None else X[rows]
+    what = f"expert {expert.name!r}"
     try:
-        with time_limit(limit, f"expert {expert.name!r}"):
+        data = X if rows is None else X[rows]
+        with memory_limit(memory_mb, what), time_limit(limit, what):
             expert.fit(data, discrete=discrete, knowledge=knowledge)
     except ExpertTimeoutError as exc:
+        msg = str(exc) or f"{what} ran past its time limit of {limit:g} s"
         return FitRecord(
-            expert.name, resample, FitStatus.TIMEOUT, time.perf_counter() - start, error=str(exc)
+            expert.name, resample, FitStatus.TIMEOUT, time.perf_counter() - start, error=msg, transient=True
         )
     except Exception as exc:
+        elapsed = time.perf_counter() - start
+        if _is_memory_error(exc):
+            cap = f" (limit {memory_mb:g} MB)" if memory_mb else ""
+            msg = f"{what} ran out of memory{cap}"
+            return FitRecord(expert.name, resample, FitStatus.FAILED, elapsed, error=msg, transient=True)
         msg = str(exc) if str(exc).startswith("expert ") else f"{type(exc).__name__}: {exc}"
-        return FitRecord(expert.name, resample, FitStatus.FAILED, time.perf_counter() - start, error=msg)
+        return FitRecord(expert.name, resample, FitStatus.FAILED, elapsed, error=msg)
     return FitRecord(expert.name, resample, FitStatus.OK, time.perf_counter() - start, graph=expert.graph_)
 
 
 ProgressCallback = Callable[[FitRecord], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    expert: Expert  # the per-job clone, seeded
+    rows: npt.NDArray[np.int64] | None
+    resample: int
+    key: str | None  # cache key, when a cache is used
 
 
 def run_panel(
@@ -177,6 +293,9 @@ def run_panel(
     time_limit_s: float | None = 300.0,
     on_fit: ProgressCallback | None = None,
     resamples: Sequence[npt.NDArray[np.int64]] | None = None,
+    scheduler: Any = None,
+    cache: FitCache | None = None,
+    memory_limit_mb: float | None = None,
 ) -> list[BootstrapResult]:
     """Fit every expert on the full data and on ``n_bootstrap`` shared resamples.
 
@@ -184,7 +303,10 @@ def run_panel(
     data kind is reported as failed with the reason, without being run.
 
     ``resamples`` (row indices, from :func:`resample_indices`) lets a caller that needs the same
-    resamples afterwards (for out-of-bag scores) draw them once.
+    resamples afterwards (for out-of-bag scores) draw them once. ``scheduler`` (a Dask scheduler
+    address or a ``distributed.Client``) runs the fits on a Dask cluster instead of local processes;
+    the seeds are per job, so the graphs are the same either way. ``cache`` serves fits computed
+    before and stores new ones as they finish, so an interrupted run resumes where it stopped.
     """
     data = np.asarray(X, dtype=np.float64)
     n, d = data.shape
@@ -195,7 +317,9 @@ def run_panel(
     elif len(resamples) != n_bootstrap:
         raise InputError(f"got {len(resamples)} resamples for n_bootstrap={n_bootstrap}")
     kind = data_kind(disc)
-    jobs: list[tuple[Any, ...]] = []
+    data_hash = data_digest(data, disc) if cache is not None else ""
+    masks_hash = masks_digest(masks) if cache is not None else ""
+    jobs: list[_Job] = []
     refused: dict[str, FitRecord] = {}
     for e_idx, expert in enumerate(experts):
         try:
@@ -206,15 +330,46 @@ def run_panel(
         for b in [FULL_DATA, *range(n_bootstrap)]:
             rows = None if b == FULL_DATA else resamples[b]
             clone = expert.clone(random_state=job_seed(seed, e_idx, b))
-            jobs.append((clone, rows, b))
+            key = fit_key(clone, data_hash, rows, masks_hash) if cache is not None else None
+            jobs.append(_Job(clone, rows, b, key))
 
     records: dict[str, list[FitRecord]] = {e.name: [] for e in experts}
-    tasks = (delayed(_fit_one)(e, data, rows, disc, masks, b, time_limit_s) for e, rows, b in jobs)
-    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered", max_nbytes="1M")
-    for record in runner(tasks):
+
+    def _collect(record: FitRecord) -> None:
         records[record.expert].append(record)
         if on_fit is not None:
             on_fit(record)
+
+    todo: list[_Job] = []
+    for job in jobs:
+        hit = cache.get(job.key) if cache is not None and job.key is not None else None
+        if hit is None:
+            todo.append(job)
+            continue
+        status = FitStatus.OK if hit.ok else FitStatus.FAILED
+        _collect(FitRecord(job.expert.name, job.resample, status, hit.seconds, hit.graph, hit.error, True))
+    if cache is not None:
+        logger.info(
+            "fit cache %s: %d of %d fits served, %d to compute",
+            cache.root,
+            len(jobs) - len(todo),
+            len(jobs),
+            len(todo),
+        )
+
+    def _store(job: _Job, record: FitRecord) -> None:
+        if cache is not None and job.key is not None and not record.transient:
+            cache.put(
+                job.key, CachedFit(record.status is FitStatus.OK, record.seconds, record.graph, record.error)
+            )
+        _collect(record)
+
+    if todo:
+        args = (disc, masks, time_limit_s, memory_limit_mb)
+        if scheduler is not None:
+            _run_dask(scheduler, todo, data, args, _store)
+        else:
+            _run_local(n_jobs, todo, data, args, _store)
 
     results = []
     for expert in experts:
@@ -224,3 +379,84 @@ def run_panel(
         recs = sorted(records[expert.name], key=lambda r: r.resample)
         results.append(BootstrapResult(expert, recs[0], tuple(recs[1:])))
     return results
+
+
+_Args = tuple[npt.NDArray[np.bool_], KnowledgeMasks, float | None, float | None]
+
+
+def _run_local(
+    n_jobs: int,
+    todo: list[_Job],
+    data: npt.NDArray[np.float64],
+    args: _Args,
+    store: Callable[[_Job, FitRecord], None],
+) -> None:
+    disc, masks, limit, mem = args
+    by_id = {(j.expert.name, j.resample): j for j in todo}
+    tasks = (delayed(_fit_one)(j.expert, data, j.rows, disc, masks, j.resample, limit, mem) for j in todo)
+    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered", max_nbytes="1M")
+    for record in runner(tasks):
+        store(by_id[(record.expert, record.resample)], record)
+
+
+def connect(scheduler: Any) -> tuple[Any, bool]:
+    """A ``distributed.Client`` for an address (and whether we own it), or the client passed in."""
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise InputError(f"--scheduler: Dask distributed is not installed ({exc})") from exc
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise InputError(
+            f"--scheduler: expected a scheduler address such as tcp://host:8786, got {scheduler!r}"
+        )
+    try:
+        return Client(scheduler.strip(), timeout="15s", set_as_default=False), True  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler ({exc})") from exc
+
+
+def _run_dask(
+    scheduler: Any,
+    todo: list[_Job],
+    data: npt.NDArray[np.float64],
+    args: _Args,
+    store: Callable[[_Job, FitRecord], None],
+) -> None:
+    """Submit every fit as a Dask future; a fit whose worker died is reported, the others go on."""
+    from distributed import as_completed
+
+    disc, masks, limit, mem = args
+    client, owned = connect(scheduler)
+    try:
+        shared = client.scatter(data, broadcast=True)
+        futures = {}
+        for j in todo:
+            fut = client.submit(
+                _fit_one,
+                j.expert,
+                shared,
+                j.rows,
+                disc,
+                masks,
+                j.resample,
+                limit,
+                mem,
+                pure=False,
+                key=f"cea-fit-{j.expert.name}-{j.resample}-{uuid.uuid4().hex[:12]}",
+            )
+            futures[fut.key] = (fut, j)
+        for fut in as_completed([f for f, _ in futures.values()]):  # type: ignore[no-untyped-call]
+            job = futures[fut.key][1]
+            try:
+                record = fut.result()
+            except Exception as exc:  # worker killed (memory), lost connection, ...
+                msg = f"expert {job.expert.name!r}: Dask task failed: {type(exc).__name__}: {exc}"
+                record = FitRecord(
+                    job.expert.name, job.resample, FitStatus.FAILED, 0.0, error=msg, transient=True
+                )
+            store(job, record)
+    finally:
+        if owned:
+            client.close()
