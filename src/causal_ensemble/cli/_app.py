@@ -345,7 +345,9 @@ def export_cmd(
 @app.command()
 @user_errors
 def benchmark(
-    suite: Annotated[str, typer.Option(help="Suite: quick (CI, minutes), standard, full.")] = "quick",
+    suite: Annotated[
+        str, typer.Option(help="Suite: quick (CI), standard, full, scale (wall time and memory vs d).")
+    ] = "quick",
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default: results/benchmark-SUITE).")
     ] = None,
@@ -371,6 +373,9 @@ def benchmark(
     from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
     from causal_ensemble.benchmarks._harness import Cell
 
+    if suite.strip().lower() == "scale":
+        _scale_suite(out_dir, datasets)
+        return
     spec = get_suite(suite)
     oracle = _benchmark_oracle(llm)
     method_list = methods.split(",") if methods is not None else None
@@ -409,6 +414,25 @@ def benchmark(
     if not quiet:
         err.print(f"{results.computed} cells computed, {results.reused} read from the cache")
         err.print("wrote " + ", ".join(str(p) for p in paths))
+
+
+def _scale_suite(out_dir: Path | None, datasets: str | None) -> None:
+    """``--suite scale``: the whole ensemble per d, locally and on a 2-worker LocalCluster (issue 6)."""
+    from causal_ensemble.benchmarks._scale import format_table, scale_benchmark
+
+    try:
+        ds = [int(x) for x in datasets.split(",")] if datasets else [10, 20, 50, 100, 200]
+    except ValueError:
+        raise InputError(f"--datasets: scale takes dimensions such as 10,20,50; got {datasets!r}") from None
+    if any(d < 2 for d in ds):
+        raise InputError(f"--datasets: every dimension must be >= 2; got {datasets!r}")
+    logging.getLogger("causal_ensemble.benchmarks").setLevel(logging.INFO)
+    table = format_table(scale_benchmark(ds, n=2000, cores=2, backends=("local", "dask"), timeout_s=3600))
+    folder = out_dir if out_dir is not None else Path("results") / "benchmark-scale"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "scale.md").write_text(table + "\n", encoding="utf-8")
+    out.print(table)
+    err.print(f"wrote {folder / 'scale.md'}")
 
 
 def _benchmark_oracle(spec: str | None) -> Any:

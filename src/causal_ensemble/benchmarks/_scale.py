@@ -6,7 +6,7 @@ that peak memory (max RSS of the run and of its worker processes) is that run's 
 time is the sum of the seconds spent inside fits (B + 1 fits per expert, i.e. (B + 1) × the experts'
 single-fit times) divided by the cores; ``ratio`` = wall / ideal, the target being ≤ 1.5.
 
-    python -m causal_ensemble.experts._scalebench [--d 10,20,50,100,200] [--n 2000] [--cores 2]
+    python -m causal_ensemble.benchmarks._scale [--d 10,20,50,100,200] [--n 2000] [--cores 2]
         [--backends local,dask] [--bootstrap B]
 
 ``cea benchmark --suite scale`` can call :func:`scale_benchmark` and print :func:`format_table`.
@@ -111,7 +111,7 @@ def scale_benchmark(
             cmd = [
                 sys.executable,
                 "-m",
-                "causal_ensemble.experts._scalebench",
+                "causal_ensemble.benchmarks._scale",
                 "--one",
                 f"{d},{n},{backend},{cores},{'' if n_bootstrap is None else n_bootstrap}",
             ]
