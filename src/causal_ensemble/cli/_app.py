@@ -86,6 +86,9 @@ def discover(
         str | None,
         typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL)."),
     ] = None,
+    llm_budget: Annotated[
+        int, typer.Option(help="Most model calls the LLM referee may make in this run (cache hits are free).")
+    ] = 200,
     margin: Annotated[
         float, typer.Option(help="Band around the threshold within which a decision is contested.")
     ] = 0.1,
@@ -122,7 +125,9 @@ def discover(
     if names is not None and not names:
         raise InputError("--experts: name at least one expert")
     panel = make_panel(names) if names is not None else None
-    ref = make_referee(referee, llm=llm)
+    if llm_budget < 0:
+        raise InputError(f"--llm-budget must be >= 0, got {llm_budget}")
+    ref = make_referee(referee, llm=llm, llm_budget=llm_budget)
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
