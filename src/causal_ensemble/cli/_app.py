@@ -132,6 +132,8 @@ def discover(
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
     know = load_knowledge(knowledge, ds.names) if knowledge is not None else None
+    if ref.kind == "knowledge" and (know is None or know.is_empty):
+        raise InputError("--referee knowledge needs a non-empty --knowledge FILE")
     for note in ds.notes:
         err.print(f"[yellow]note:[/] {note}")
 
