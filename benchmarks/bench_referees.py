@@ -13,7 +13,9 @@ variable pairs d(d-1)/2, cache hits, model seconds, and SHD / directed F1 / skel
 from __future__ import annotations
 
 import argparse
+import pickle
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -22,9 +24,9 @@ from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
 from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import KnowledgeMasks, default_panel
+from causal_ensemble.experts import Expert, KnowledgeMasks, default_panel
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import resample_indices, run_panel
+from causal_ensemble.experts._bootstrap import BootstrapResult, resample_indices, run_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import (
     LLMReferee,
@@ -56,6 +58,25 @@ def _referee(kind: str, llm: str) -> Referee:
     return LLMReferee.from_spec(llm, max_queries=100_000, disguise_names=kind == "llm-disguised")
 
 
+def _fit(
+    panel: list[Expert], X: np.ndarray, disc: np.ndarray, args: argparse.Namespace
+) -> tuple[list[BootstrapResult], float]:
+    d = X.shape[1]
+    resamples = resample_indices(len(X), args.bootstrap, args.seed)
+    start = time.perf_counter()
+    runs = run_panel(
+        panel,
+        X,
+        discrete=disc,
+        knowledge=KnowledgeMasks.none(d),
+        n_bootstrap=args.bootstrap,
+        seed=args.seed,
+        n_jobs=args.jobs,
+        resamples=resamples,
+    )
+    return runs, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="sachs,bn-asia,bn-child,bn-insurance,bn-alarm")
@@ -65,6 +86,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--llm", default="local")
     parser.add_argument("--referees", default="none,stats,llm,llm-disguised")
+    parser.add_argument(
+        "--panel-cache",
+        type=Path,
+        default=None,
+        help="directory to keep fitted panels between runs of this script",
+    )
     args = parser.parse_args()
     settings = PoolSettings(0.5, 0.1)
 
@@ -81,19 +108,21 @@ def main() -> None:
         kind = data_kind(disc)
         panel = default_panel(kind)
         d = ds.n_vars
-        resamples = resample_indices(len(X), args.bootstrap, args.seed)
-        start = time.perf_counter()
-        runs = run_panel(
-            panel,
-            X,
-            discrete=disc,
-            knowledge=KnowledgeMasks.none(d),
-            n_bootstrap=args.bootstrap,
-            seed=args.seed,
-            n_jobs=args.jobs,
-            resamples=resamples,
+        cached = (
+            args.panel_cache / f"{name}-n{args.n}-b{args.bootstrap}-s{args.seed}.pkl"
+            if args.panel_cache
+            else None
         )
-        fit_s = time.perf_counter() - start
+        if cached is not None and cached.is_file():
+            with cached.open("rb") as fh:
+                runs, fit_s = pickle.load(fh)
+        else:
+            runs, fit_s = _fit(panel, X, disc, args)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                with cached.open("wb") as fh:
+                    pickle.dump((runs, fit_s), fh)
+        resamples = resample_indices(len(X), args.bootstrap, args.seed)
         beliefs: list[ExpertBeliefs | None] = [
             beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
         ]

@@ -61,6 +61,12 @@ class LlamaCppModel:
             )
         return self._llm
 
+    @staticmethod
+    def _criteria(check: Any) -> Any:
+        import llama_cpp
+
+        return llama_cpp.StoppingCriteriaList([check])
+
     def complete(
         self, messages: Sequence[Message], *, schema: JsonSchema | None, max_tokens: int, timeout_s: float
     ) -> Completion:
@@ -83,7 +89,7 @@ class LlamaCppModel:
                 temperature=0.0,
                 max_tokens=max_tokens,
                 seed=self.seed,
-                stopping_criteria=[past_deadline],
+                stopping_criteria=self._criteria(past_deadline),
             )
         except (RuntimeError, ValueError) as exc:
             raise LLMError(f"llama.cpp failed: {exc}") from None
