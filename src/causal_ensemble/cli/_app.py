@@ -145,7 +145,7 @@ def discover(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        disable=quiet,
+        disable=quiet or ref.kind == "human",  # a live bar would swallow the referee's prompts
         transient=False,
     )
     with progress:
