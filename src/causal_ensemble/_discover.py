@@ -116,6 +116,8 @@ def discover(
     for the default one, or a :class:`FitCache`) reuses fits across runs; ``memory_limit`` caps the
     memory (MB) one local fit may add.
     """
+    if referee is not None and referee.kind == "knowledge" and (knowledge is None or knowledge.is_empty):
+        raise InputError("--referee knowledge needs a non-empty --knowledge FILE")
     ds = _as_dataset(data)
     if descriptions:
         ds = ds.with_descriptions(descriptions)
@@ -167,12 +169,13 @@ def discover(
     contested = find_contested(pooled, pool_settings)
 
     ref: Referee = referee if referee is not None else NoReferee()
-    summary = RefereeSummary(kind=ref.kind, model=ref.model)
     start = time.perf_counter()
-    context = RefereeContext(names, dict(ds.descriptions), pool, {e.name: e for e in panel}, X, disc)
+    context = RefereeContext(
+        names, dict(ds.descriptions), pool, {e.name: e for e in panel}, X, disc, knowledge
+    )
     verdicts = ref.referee(contested, context) if contested else []
+    summary: RefereeSummary = ref.report()
     summary.seconds = time.perf_counter() - start
-    summary = _merge_summary(summary, ref)
     final, records = apply_verdicts(pool, pooled, verdicts)
     graph = assemble(final, pool_settings, masks)
 
@@ -194,6 +197,10 @@ def discover(
             summary.cache_hits,
             summary.seconds,
             tuple(summary.failures),
+            summary.model_calls,
+            summary.prompt_tokens,
+            summary.completion_tokens,
+            summary.fallbacks,
         ),
         contested=tuple(
             ContestedRecord(names[c.i], names[c.j], c.level.value, c.pooled, c.threshold) for c in contested
@@ -224,15 +231,6 @@ def discover(
         notes=(*ds.notes, *plan.notes),
         expert_agreement=agreement,
     )
-
-
-def _merge_summary(summary: RefereeSummary, ref: Referee) -> RefereeSummary:
-    """Referees that track queries expose a ``summary`` attribute; copy its counters."""
-    own: Any = getattr(ref, "summary", None)
-    if isinstance(own, RefereeSummary):
-        own.seconds = summary.seconds
-        return own
-    return summary
 
 
 def _panel(experts: Sequence[str | Expert] | None, kind: Any) -> list[Expert]:

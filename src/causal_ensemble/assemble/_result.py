@@ -85,6 +85,10 @@ class RefereeReport:
     cache_hits: int
     seconds: float
     failures: tuple[str, ...] = ()
+    model_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    fallbacks: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,10 @@ class EnsembleResult:
                 "cache_hits": self.referee.cache_hits,
                 "seconds": _r(self.referee.seconds, 3),
                 "failures": list(self.referee.failures),
+                "model_calls": self.referee.model_calls,
+                "prompt_tokens": self.referee.prompt_tokens,
+                "completion_tokens": self.referee.completion_tokens,
+                "fallbacks": self.referee.fallbacks,
             },
             "contested": [
                 {

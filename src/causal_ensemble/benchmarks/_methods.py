@@ -32,6 +32,7 @@ import numpy.typing as npt
 from causal_ensemble._errors import InputError
 from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
 from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
+from causal_ensemble.benchmarks._llm import LLMOracle
 from causal_ensemble.benchmarks._oracle import (
     OracleReferee,
     OracleTally,
@@ -171,7 +172,7 @@ def _pooled_output(
         contested = find_contested(pooled, settings)
         verdicts = referee.referee(contested, context) if contested else []
         pooled, _ = apply_verdicts(pool, pooled, verdicts)
-        queries = int(getattr(getattr(referee, "summary", None), "queries", 0))
+        queries = referee.report().queries
     graph = assemble(pooled, settings, KnowledgeMasks.none(pooled.adjacency.shape[0]))
     D, U = _assembled_matrices(graph)
     seconds = seconds_before + time.perf_counter() - start
@@ -285,7 +286,11 @@ def _cea(
             elif oracle is not None:
                 for disguise in (False, True) if disguised else (False,):
                     vocab = Vocabulary.of(inp.names, inp.descriptions, disguise=disguise)
-                    ref = OracleReferee(oracle, vocab)
+                    ref = (
+                        oracle.referee(disguise_names=disguise)
+                        if isinstance(oracle, LLMOracle)
+                        else OracleReferee(oracle, vocab)
+                    )
                     name = m + ("-disguised" if disguise else "")
                     outputs.append(
                         _pooled_output(name, pool, CEA_SETTINGS, before, referee=ref, context=context)

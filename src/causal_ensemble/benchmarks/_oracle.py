@@ -245,3 +245,6 @@ class OracleReferee:
             [f"{self.tally.failures} oracle calls gave no answer"] if self.tally.failures else []
         )
         return verdicts
+
+    def report(self) -> RefereeSummary:
+        return self.summary

@@ -89,6 +89,9 @@ def discover(
         str | None,
         typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL)."),
     ] = None,
+    llm_budget: Annotated[
+        int, typer.Option(help="Most model calls the LLM referee may make in this run (cache hits are free).")
+    ] = 200,
     margin: Annotated[
         float, typer.Option(help="Band around the threshold within which a decision is contested.")
     ] = 0.1,
@@ -145,11 +148,15 @@ def discover(
     if names is not None and not names:
         raise InputError("--experts: name at least one expert")
     panel = make_panel(names) if names is not None else None
-    ref = make_referee(referee, llm=llm)
+    if llm_budget < 0:
+        raise InputError(f"--llm-budget must be >= 0, got {llm_budget}")
+    ref = make_referee(referee, llm=llm, llm_budget=llm_budget)
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
     know = load_knowledge(knowledge, ds.names) if knowledge is not None else None
+    if ref.kind == "knowledge" and (know is None or know.is_empty):
+        raise InputError("--referee knowledge needs a non-empty --knowledge FILE")
     for note in ds.notes:
         err.print(f"[yellow]note:[/] {note}")
 
@@ -170,7 +177,7 @@ def discover(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        disable=quiet,
+        disable=quiet or ref.kind == "human",  # a live bar would swallow the referee's prompts
         transient=False,
     )
     with progress:
@@ -365,7 +372,7 @@ def benchmark(
     ] = None,
     jobs: Annotated[int, typer.Option(help="Parallel worker processes for expert fits (-1: all cores).")] = 1,
     llm: Annotated[
-        str | None, typer.Option(help="LLM spec for the LLM methods (needs causal_ensemble.llm).")
+        str | None, typer.Option(help="LLM spec for the LLM methods (as for discover --llm).")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -436,21 +443,12 @@ def _scale_suite(out_dir: Path | None, datasets: str | None) -> None:
 
 
 def _benchmark_oracle(spec: str | None) -> Any:
-    """The LLM client is another package's job; without it the LLM methods are skipped, not faked."""
+    """The LLM methods' model: the same ``--llm`` specs, backends and answer cache as ``--referee llm``."""
     if spec is None:
         return None
-    try:
-        import importlib
+    from causal_ensemble.benchmarks._llm import LLMOracle
 
-        llm_mod = importlib.import_module("causal_ensemble.llm")
-    except ImportError:
-        raise InputError(
-            "--llm: the LLM client (causal_ensemble.llm) is not available in this version"
-        ) from None
-    factory = getattr(llm_mod, "yes_no_oracle", None)
-    if factory is None:
-        raise InputError("--llm: causal_ensemble.llm has no yes_no_oracle(spec) to benchmark with")
-    return factory(spec)
+    return LLMOracle.from_spec(spec)
 
 
 def main() -> None:

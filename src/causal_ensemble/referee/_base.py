@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble._errors import InputError
+from causal_ensemble.data import Knowledge
 from causal_ensemble.experts import Expert
 from causal_ensemble.pooling import Contested, Level, Pool, PooledBeliefs
 
@@ -30,6 +31,7 @@ class RefereeContext:
     experts: Mapping[str, Expert]
     values: npt.NDArray[np.float64]
     discrete: npt.NDArray[np.bool_]
+    knowledge: Knowledge | None = None
 
     @property
     def n_rows(self) -> int:
@@ -64,6 +66,10 @@ class RefereeSummary:
     cache_hits: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    model_calls: int = 0  # calls that reached a model (re-asks and retries included); LLM referee only
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    fallbacks: int = 0  # decisions an LLM referee handed to the statistical referee
 
 
 @runtime_checkable
@@ -75,6 +81,10 @@ class Referee(Protocol):
         """Return verdicts for (some of) the contested decisions."""
         ...
 
+    def report(self) -> RefereeSummary:
+        """What this referee did in the run: queries, cache hits, tokens, failures."""
+        ...
+
 
 class NoReferee:
     """``--referee none``: contested decisions are settled by the pool alone."""
@@ -84,6 +94,9 @@ class NoReferee:
 
     def referee(self, contested: Sequence[Contested], context: RefereeContext) -> list[Verdict]:
         return []
+
+    def report(self) -> RefereeSummary:
+        return RefereeSummary(kind=self.kind)
 
 
 def apply_verdicts(
@@ -118,8 +131,10 @@ def apply_verdicts(
 REFEREE_KINDS = ("none", "stats", "llm", "human", "knowledge")
 
 
-def make_referee(kind: str, *, llm: str | None = None) -> Referee:
-    """Referee by its ``--referee`` name."""
+def make_referee(
+    kind: str, *, llm: str | None = None, llm_budget: int = 200, disguise_names: bool = False
+) -> Referee:
+    """Referee by its ``--referee`` name. ``--referee llm`` defaults to ``--llm local``."""
     key = kind.strip().lower()
     if key not in REFEREE_KINDS:
         raise InputError(f"--referee must be one of {', '.join(REFEREE_KINDS)}; got {kind!r}")
@@ -131,6 +146,14 @@ def make_referee(kind: str, *, llm: str | None = None) -> Referee:
         from causal_ensemble.referee._stats import StatsReferee
 
         return StatsReferee()
-    raise InputError(
-        f"--referee {key}: this referee is not available in this version; use --referee none or stats"
-    )
+    if key == "human":
+        from causal_ensemble.referee._human import HumanReferee
+
+        return HumanReferee()
+    if key == "knowledge":
+        from causal_ensemble.referee._knowledge import KnowledgeReferee
+
+        return KnowledgeReferee()
+    from causal_ensemble.referee._llm import LLMReferee
+
+    return LLMReferee.from_spec(llm or "local", max_queries=llm_budget, disguise_names=disguise_names)

@@ -170,6 +170,9 @@ class StatsReferee:
     def __init__(self) -> None:
         self.summary = RefereeSummary(kind=self.kind)
 
+    def report(self) -> RefereeSummary:
+        return self.summary
+
     def referee(self, contested: Sequence[Contested], context: RefereeContext) -> list[Verdict]:
         verdicts = []
         base = context.pool.weights

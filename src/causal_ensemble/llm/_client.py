@@ -1,0 +1,64 @@
+"""The small contract every language-model backend meets: chat messages in, text and token counts out.
+
+Backends know nothing about referees, caching, budgets or re-asking; :class:`~causal_ensemble.llm.LLMSession`
+adds those once for all of them, so an embedded llama.cpp model, an OpenAI-compatible server and the test
+model behave the same way towards the referee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from causal_ensemble._errors import CausalEnsembleError, InputError
+
+Role = Literal["system", "user", "assistant"]
+JsonSchema = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One model answer. Token counts are the backend's own (0 where it does not report them)."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class LLMError(CausalEnsembleError, RuntimeError):
+    """A model call failed; the referee falls back to the statistical referee for that decision."""
+
+
+class LLMTransientError(LLMError):
+    """Worth retrying: HTTP 429, 5xx, a dropped connection."""
+
+
+class LLMTimeoutError(LLMError, TimeoutError):
+    """A call ran past its time limit."""
+
+
+class LLMBudgetError(LLMError):
+    """The per-run query budget is spent; no further model calls are made in this run."""
+
+
+class ModelNotInstalledError(InputError):
+    """The weights of the requested model are not installed; the message names the pip command."""
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat backend. ``schema`` asks for output constrained to a JSON schema where the backend can."""
+
+    backend: str
+    model: str
+
+    def complete(
+        self, messages: Sequence[Message], *, schema: JsonSchema | None, max_tokens: int, timeout_s: float
+    ) -> Completion: ...
