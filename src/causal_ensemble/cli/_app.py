@@ -303,8 +303,9 @@ def _write_truth_report(graph_json: Path, true: Any, truth_path: Path, report: P
     """``cea evaluate --report``: the run's report with the truth overlaid (kept apart from the metrics)."""
     from causal_ensemble.report import TruthOverlay, read_result, render_report, write_text_atomic
 
-    overlay = TruthOverlay(tuple(true.nodes), frozenset(true.directed), frozenset(true.undirected),
-                           str(truth_path))
+    overlay = TruthOverlay(
+        tuple(true.nodes), frozenset(true.directed), frozenset(true.undirected), str(truth_path)
+    )
     html = render_report(read_result(graph_json), truth=overlay)
     write_text_atomic(report, html, option="--report")
     err.print(f"wrote {report}")
