@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from causal_ensemble import from_frame
-from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
+from causal_ensemble.assemble import assemble
 from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
+from causal_ensemble.benchmarks._methods import _assembled_matrices
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
 from causal_ensemble.experts import Expert, KnowledgeMasks, default_panel
@@ -36,18 +37,6 @@ from causal_ensemble.referee import (
     StatsReferee,
     apply_verdicts,
 )
-
-
-def _matrices(graph: AssembledGraph) -> tuple[np.ndarray, np.ndarray]:
-    d = graph.n_nodes
-    D = np.zeros((d, d), dtype=bool)
-    U = np.zeros((d, d), dtype=bool)
-    for e in graph.edges:
-        if e.type is EdgeType.DIRECTED:
-            D[e.source, e.target] = True
-        else:
-            U[e.source, e.target] = True
-    return D, U
 
 
 def _referee(kind: str, llm: str) -> Referee:
@@ -142,7 +131,7 @@ def main() -> None:
             verdicts = ref.referee(contested, context) if contested else []
             rep = ref.report()
             final, _ = apply_verdicts(pool, pooled, verdicts)
-            D, U = _matrices(assemble(final, settings))
+            D, U = _assembled_matrices(assemble(final, settings))
             s = structure_scores(D, U, truth)
             queries = (
                 rep.queries if kind_name.startswith("llm") else (len(verdicts) if kind_name != "none" else 0)
