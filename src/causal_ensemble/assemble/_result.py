@@ -49,7 +49,7 @@ class Edge:
     orientation: float | None
     experts: Mapping[str, ExpertOpinion]
     referee: tuple[RefereeVerdictRecord, ...] = ()
-    settled_by: str = "pool"
+    settled_by: str = "pool"  # "pool", "referee", "knowledge" or "acyclicity"
 
 
 @dataclass(frozen=True)
@@ -313,6 +313,9 @@ def build_edges(
             a = float(adj[s, t])
             experts[name] = ExpertOpinion(a, float(orient[s, t]) if a > 0 else None)
         key = (min(s, t), max(s, t))
+        records = tuple(referee_records.get(key, ()))
+        # The assembly only knows "pool"; a decision the pool took on refereed beliefs was the referee's.
+        settled_by = "referee" if records and e.settled_by == "pool" else e.settled_by
         out.append(
             Edge(
                 names[s],
@@ -322,8 +325,8 @@ def build_edges(
                 e.adjacency,
                 e.orientation if e.type is EdgeType.DIRECTED else None,
                 experts,
-                tuple(referee_records.get(key, ())),
-                e.settled_by,
+                records,
+                settled_by,
             )
         )
     return tuple(out)
