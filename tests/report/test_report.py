@@ -137,6 +137,7 @@ def test_json_island_cannot_be_closed_from_inside() -> None:
 def test_report_draws_every_edge_and_the_truth_marks(sachs: EnsembleResult) -> None:
     html = render_report(sachs)
     assert html.count('<g class="edge') == len(sachs.edges)
+    assert f"the starting weight ({sachs.settings['weights_rule']})" in html
     assert html.count("<tr class=") >= len(sachs.edges)
     truth = frozenset({(sachs.edges[0].source, sachs.edges[0].target), ("praf", "PIP2"), ("pmek", "praf")})
     overlay = TruthOverlay(sachs.names, truth, frozenset())

@@ -61,7 +61,7 @@ class ExpertWeights:
     values: FloatVector
     stability: FloatVector
     fit_gain: FloatVector
-    rule: str = "stability x out-of-bag fit"
+    rule: str = RULE
 
     def __post_init__(self) -> None:
         k = len(self.names)

@@ -177,6 +177,7 @@ def _expert_table(result: EnsembleResult) -> str:
         for r in e.referee:
             for k, w in r.weights.items():
                 after.setdefault(k, []).append(w)
+    rule = str(result.settings.get("weights_rule") or "see the settings")
     rows = []
     for x in result.experts:
         ws = after.get(x.name)
@@ -207,7 +208,7 @@ def _expert_table(result: EnsembleResult) -> str:
     return (
         f'<table id="experts" class="sortable"><thead><tr>{ths}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
-        '<p class="small muted">Weight (pool): the starting weight (bootstrap stability × out-of-bag fit). '
+        f'<p class="small muted">Weight (pool): the starting weight ({esc(rule)}). '
         "After refereeing: the mean weight the referee gave the expert in the decisions it settled.</p>"
     )
 
