@@ -180,30 +180,40 @@ def discover(
         disable=quiet or ref.kind == "human",  # a live bar would swallow the referee's prompts
         transient=False,
     )
-    with progress:
-        task = progress.add_task("experts x resamples", total=len(panel) * (bootstrap + 1))
+    try:
+        with progress:
+            task = progress.add_task("experts x resamples", total=len(panel) * (bootstrap + 1))
 
-        def on_fit(record: Any) -> None:
-            progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
+            def on_fit(record: Any) -> None:
+                progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
 
-        result = run_discover(
-            ds,
-            knowledge=know,
-            experts=panel,
-            referee=ref,
-            n_bootstrap=bootstrap,
-            threshold=threshold,
-            margin=margin,
-            seed=seed,
-            n_jobs=jobs,
-            time_limit=time_limit,
-            on_fit=on_fit,
-            scheduler=client,
-            cache=fit_cache,
-            memory_limit=memory_limit,
+            result = run_discover(
+                ds,
+                knowledge=know,
+                experts=panel,
+                referee=ref,
+                n_bootstrap=bootstrap,
+                threshold=threshold,
+                margin=margin,
+                seed=seed,
+                n_jobs=jobs,
+                time_limit=time_limit,
+                on_fit=on_fit,
+                scheduler=client,
+                cache=fit_cache,
+                memory_limit=memory_limit,
+            )
+    except KeyboardInterrupt:
+        resume = (
+            f"the finished fits are in the fit cache {fit_cache.root}: run the same command again to resume"
+            if fit_cache is not None
+            else "nothing was cached (--no-cache)"
         )
-    if client is not None:
-        client.close()
+        print(f"cea: interrupted; nothing was written to {out_dir}; {resume}", file=sys.stderr)
+        raise typer.Exit(code=130) from None
+    finally:
+        if client is not None:
+            client.close()
     paths = write_outputs(result, out_dir)
     if not quiet:
         _summary(result)
