@@ -25,9 +25,15 @@ from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
 from causal_ensemble.benchmarks._methods import _assembled_matrices
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import Expert, KnowledgeMasks, default_panel
+from causal_ensemble.experts import Expert, KnowledgeMasks, make_panel
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import BootstrapResult, resample_indices, run_panel
+from causal_ensemble.experts._bootstrap import (
+    BootstrapResult,
+    resample_indices,
+    resampling_scheme,
+    run_panel,
+)
+from causal_ensemble.experts._scaling import plan_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import (
     LLMReferee,
@@ -51,7 +57,7 @@ def _fit(
     panel: list[Expert], X: np.ndarray, disc: np.ndarray, args: argparse.Namespace
 ) -> tuple[list[BootstrapResult], float]:
     d = X.shape[1]
-    resamples = resample_indices(len(X), args.bootstrap, args.seed)
+    resamples = resample_indices(len(X), args.bootstrap, args.seed, scheme=resampling_scheme(disc))
     start = time.perf_counter()
     runs = run_panel(
         panel,
@@ -62,6 +68,7 @@ def _fit(
         seed=args.seed,
         n_jobs=args.jobs,
         resamples=resamples,
+        time_limit_s=args.time_limit,
     )
     return runs, time.perf_counter() - start
 
@@ -72,6 +79,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="rows for the bnlearn samples")
     parser.add_argument("--bootstrap", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--experts", default=None, help="comma-separated panel (default: as cea discover)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per fit")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--llm", default="local")
     parser.add_argument("--referees", default="none,stats,llm,llm-disguised")
@@ -95,10 +104,12 @@ def main() -> None:
         truth = data.truth_matrix()
         X, disc = ds.values, ds.discrete_mask
         kind = data_kind(disc)
-        panel = default_panel(kind)
         d = ds.n_vars
+        # The panel `cea discover` would use by default for this table (scaled with d), unless named.
+        panel = make_panel(args.experts.split(",") if args.experts else plan_panel(kind, d).experts)
+        tag = "-".join(e.name for e in panel)
         cached = (
-            args.panel_cache / f"{name}-n{args.n}-b{args.bootstrap}-s{args.seed}.pkl"
+            args.panel_cache / f"{name}-n{args.n}-b{args.bootstrap}-s{args.seed}-{tag}.pkl"
             if args.panel_cache
             else None
         )
@@ -111,7 +122,7 @@ def main() -> None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 with cached.open("wb") as fh:
                     pickle.dump((runs, fit_s), fh)
-        resamples = resample_indices(len(X), args.bootstrap, args.seed)
+        resamples = resample_indices(len(X), args.bootstrap, args.seed, scheme=resampling_scheme(disc))
         beliefs: list[ExpertBeliefs | None] = [
             beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
         ]

@@ -34,7 +34,12 @@ from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
 from causal_ensemble.experts import default_panel
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import BootstrapResult, resample_indices, run_panel
+from causal_ensemble.experts._bootstrap import (
+    BootstrapResult,
+    resample_indices,
+    resampling_scheme,
+    run_panel,
+)
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import RefereeContext, apply_verdicts, make_referee
 
@@ -73,7 +78,7 @@ def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
     ds = from_frame(data.frame, source=name)
     X = ds.values
     kind = data_kind(ds.discrete_mask)
-    resamples = resample_indices(len(X), bootstrap, seed)
+    resamples = resample_indices(len(X), bootstrap, seed, scheme=resampling_scheme(ds.discrete_mask))
     start = time.perf_counter()
     results = run_panel(
         default_panel(kind),

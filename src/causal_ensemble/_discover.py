@@ -31,7 +31,13 @@ from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
 from causal_ensemble.data import Dataset, Knowledge, from_frame, load_table
 from causal_ensemble.experts import Expert, KnowledgeMasks, default_panel, make_panel
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, resample_indices, run_panel
+from causal_ensemble.experts._bootstrap import (
+    BootstrapResult,
+    FitRecord,
+    resample_indices,
+    resampling_scheme,
+    run_panel,
+)
 from causal_ensemble.experts._cache import FitCache, resolve_cache
 from causal_ensemble.experts._scaling import plan_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
@@ -135,7 +141,8 @@ def discover(
     panel = _panel(experts, kind) if experts is not None else make_panel(plan.experts)
     masks = _masks(knowledge, names)
 
-    resamples = resample_indices(len(X), settings.n_bootstrap, seed)
+    scheme = resampling_scheme(disc)
+    resamples = resample_indices(len(X), settings.n_bootstrap, seed, scheme=scheme)
     runs = run_panel(
         panel,
         X,
@@ -209,6 +216,7 @@ def discover(
         settings={
             "experts": [e.name for e in panel],
             "bootstrap": settings.n_bootstrap,
+            "resampling": scheme,
             "threshold": threshold,
             "margin": margin,
             "referee": ref.kind,

@@ -43,7 +43,13 @@ from causal_ensemble.benchmarks._oracle import (
 )
 from causal_ensemble.evaluate import hard_probabilities
 from causal_ensemble.experts import KnowledgeMasks, make_panel
-from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, resample_indices, run_panel
+from causal_ensemble.experts._bootstrap import (
+    BootstrapResult,
+    FitRecord,
+    resample_indices,
+    resampling_scheme,
+    run_panel,
+)
 from causal_ensemble.experts._graph import EndpointGraph
 from causal_ensemble.pooling import ExpertWeights, Pool, PooledBeliefs, PoolSettings, find_contested
 from causal_ensemble.pooling import reliability_weights as pool_weights
@@ -193,7 +199,7 @@ def run_panel_group(
     """Fit the panel once and derive every selected panel method from the fits."""
     panel = make_panel(list(inp.experts))
     n = inp.values.shape[0]
-    resamples = resample_indices(n, inp.n_bootstrap, inp.seed)
+    resamples = resample_indices(n, inp.n_bootstrap, inp.seed, scheme=resampling_scheme(inp.discrete))
     runs = run_panel(
         panel,
         inp.values,
