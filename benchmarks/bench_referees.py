@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from causal_ensemble import from_frame
 from causal_ensemble.assemble import assemble
@@ -54,7 +55,7 @@ def _referee(kind: str, llm: str) -> Referee:
 
 
 def _fit(
-    panel: list[Expert], X: np.ndarray, disc: np.ndarray, args: argparse.Namespace
+    panel: list[Expert], X: npt.NDArray[np.float64], disc: npt.NDArray[np.bool_], args: argparse.Namespace
 ) -> tuple[list[BootstrapResult], float]:
     d = X.shape[1]
     resamples = resample_indices(len(X), args.bootstrap, args.seed, scheme=resampling_scheme(disc))

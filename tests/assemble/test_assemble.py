@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from causal_ensemble.assemble import EdgeType, assemble
 from causal_ensemble.beliefs import reachability
@@ -8,7 +11,7 @@ from causal_ensemble.experts import KnowledgeMasks
 from causal_ensemble.pooling import ExpertWeights, PooledBeliefs, PoolSettings
 
 
-def _pooled(adj: np.ndarray, orient: np.ndarray) -> PooledBeliefs:
+def _pooled(adj: npt.NDArray[Any], orient: npt.NDArray[Any]) -> PooledBeliefs:
     return PooledBeliefs(adj, orient, np.full(adj.shape, 0.5), ExpertWeights.uniform(["x"]))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from causal_ensemble.benchmarks import (
     DatasetSpec,
@@ -22,7 +24,7 @@ EDGES = frozenset({("rain", "wet"), ("sprinkler", "wet"), ("wet", "slippery")})
 DESC = {n: f"whether it is {n}" for n in NAMES}
 
 
-def _truth() -> np.ndarray:
+def _truth() -> npt.NDArray[Any]:
     idx = {n: k for k, n in enumerate(NAMES)}
     T = np.zeros((4, 4), dtype=bool)
     for s, t in EDGES:

@@ -73,9 +73,10 @@ def test_resume_recomputes_nothing(quick_out: Path, monkeypatch: pytest.MonkeyPa
 
 def test_bad_options_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import causal_ensemble.llm._weights as weights
+    from causal_ensemble.llm import ModelNotInstalledError
 
     def absent() -> list[Path]:
-        raise weights.ModelNotInstalledError(weights.INSTALL_HINT)
+        raise ModelNotInstalledError(weights.INSTALL_HINT)
 
     monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path / "models"))
     monkeypatch.setattr(weights, "_part_paths", absent)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from sklearn.metrics import average_precision_score
 
@@ -23,7 +25,7 @@ from causal_ensemble.evaluate import (
 )
 
 
-def _example() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _example() -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
     # truth: 0->1, 1->2, 2->3 ; predicted: 0->1 (right), 2->1 (reversed), 2-3 (undirected), 0->3 (extra)
     T = np.zeros((4, 4), dtype=bool)
     T[0, 1] = T[1, 2] = T[2, 3] = True

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 
@@ -24,7 +26,7 @@ ALL = sorted(EXPERTS)
 
 def _data(
     kind: DataKind, small_continuous: pd.DataFrame, small_discrete: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     if kind is DataKind.DISCRETE:
         X = small_discrete.to_numpy(dtype=float)
         return X, np.ones(X.shape[1], dtype=bool)

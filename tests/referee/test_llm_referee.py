@@ -18,7 +18,7 @@ from causal_ensemble.llm import (
     SessionSettings,
 )
 from causal_ensemble.llm._client import JsonSchema
-from causal_ensemble.pooling import Level
+from causal_ensemble.pooling import Contested, Level, Pool
 from causal_ensemble.referee import LLMReferee
 
 from ..conftest import chain_collider_fork
@@ -55,9 +55,7 @@ def test_directional_answers_reweight_the_experts_towards_the_reading() -> None:
     assert ref.report().queries == 2
 
 
-def _contested(pool):  # type: ignore[no-untyped-def]
-    from causal_ensemble.pooling import Contested
-
+def _contested(pool: Pool) -> list[Contested]:
     return [Contested(0, 1, Level.ADJACENCY, 0.5, 0.5)]
 
 
