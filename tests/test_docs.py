@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from ._markdown import run_python_blocks
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "python-api.md"
 
 
 def test_python_api_page_runs(tmp_path: Path) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    assert len(blocks) >= 4
-    namespace: dict[str, object] = {}
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        for code in blocks:
-            exec(compile(code, str(DOC), "exec"), namespace)
-    finally:
-        os.chdir(cwd)
+    n_blocks, namespace = run_python_blocks(DOC, tmp_path)
+    assert n_blocks >= 4
     out = tmp_path / "out" / "api-demo"
     names = {p.name for p in out.iterdir()}
     assert {

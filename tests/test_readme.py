@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 import pytest
+
+from ._markdown import run_python_blocks
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 @pytest.mark.slow
 def test_readme_python_examples_run(tmp_path: Path) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert blocks, "the README has Python examples"
-    namespace: dict[str, object] = {}
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        for code in blocks:
-            exec(compile(code, str(README), "exec"), namespace)
-    finally:
-        os.chdir(cwd)
+    n_blocks, _ = run_python_blocks(README, tmp_path)
+    assert n_blocks, "the README has Python examples"
     assert (tmp_path / "out" / "sachs-api" / "graph.json").is_file()
