@@ -196,6 +196,17 @@ def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     assert "ges" in kept.experts and not kept.notes
 
 
+def test_discrete_panels_drop_the_bdeu_permutation_searches_first() -> None:
+    """On discrete data the chi-square tests stay cheap and GRaSP/BOSS with BDeu are the slow ones."""
+    child = plan_panel(DataKind.DISCRETE, 20)
+    assert set(child.experts) == {"pc", "fci", "ges", "grasp", "boss"}
+    alarm = plan_panel(DataKind.DISCRETE, 37)
+    assert alarm.experts == ("pc", "fci", "ges")
+    assert any("boss (too slow beyond d = 30)" in n and "discrete" in n for n in alarm.notes)
+    continuous = plan_panel(DataKind.CONTINUOUS, 37)
+    assert "grasp" in continuous.experts and "fci" not in continuous.experts
+
+
 # -- Dask distributed ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cluster_client() -> Any:

@@ -1,14 +1,19 @@
 """Scaling the default panel and bootstrap count with the number of variables.
 
 An ensemble costs (B + 1) × the sum of its experts' single-fit times, and some experts grow much faster
-with d than others (measured at n = 2000 on standardised linear-Gaussian ER-2 data, 2 loaded cores: GES
-10 s per fit at d = 20 and past 300 s at d = 50; adaptive NOTEARS 14 s → 250 s; NOTEARS 12 s → 85 s;
-DirectLiNGAM 3 s → 36 s; PC, FCI and GRaSP about 15 s and DAGMA 8 s at d = 50). So beyond a size the
-default panel leaves out the experts whose cost would dominate the run, and the default number of
-resamples shrinks: with fewer, more decisive fits the run stays within minutes, and the result's notes
-say what was changed. A panel or B the user chose is never changed. The aim is the default ensemble on
-d = 50, n = 2000 in about 2 minutes on 2 cores: PC, GRaSP and DAGMA cost ~40 s per round of fits there, so
-B = 5 (6 rounds) is what fits; FCI, whose skeleton is PC's, is the first to go after the slow experts.
+with d than others. Single fits measured at n = 2000 on standardised linear-Gaussian ER-2 data on an idle
+2-core machine: at d = 50 PC 5 s, FCI 5 s, GRaSP 24 s, DAGMA 10 s; at d = 100 PC 20 s, FCI 12 s, GRaSP
+65 s, DAGMA 30 s; on a loaded machine GES took 10 s at d = 20 and past 300 s at d = 50, adaptive NOTEARS
+14 s → 250 s, NOTEARS 12 s → 85 s, DirectLiNGAM 3 s → 36 s. Discrete data change the picture: the BDeu
+permutation searches are the slow ones (alarm, d = 37, 1264 rows: PC 4 s, FCI 3 s, GES 60 s, GRaSP 260 s,
+BOSS 440 s, past the default 300 s time limit), while the chi-square tests stay cheap.
+
+So beyond a size, which depends on the data kind, the default panel leaves out the experts whose cost would
+dominate the run, and the default number of resamples shrinks: with fewer, more decisive fits the run stays
+within minutes, and the result's notes say what was changed. A panel or B the user chose is never changed.
+The aim is the default ensemble on d = 50, n = 2000 in about 2 minutes on 2 cores: PC, GRaSP and DAGMA cost
+~40 s per round of fits there, so B = 5 (6 rounds) is what fits; FCI, whose skeleton is PC's, is the
+first to go after the slow experts.
 """
 
 from __future__ import annotations
@@ -18,13 +23,18 @@ from dataclasses import dataclass
 from causal_ensemble.experts._base import DataKind
 from causal_ensemble.experts._registry import DEFAULT_PANELS
 
-# expert -> the largest d at which it stays in the default panel
-DEFAULT_MAX_D: dict[str, int] = {
+# expert -> the largest d at which it stays in the default panel (an expert not named has no limit)
+_CONTINUOUS_MAX_D: dict[str, int] = {
     "ges": 20,
     "adaptive_notears": 20,
     "notears": 30,
     "directlingam": 30,
     "fci": 30,
+}
+DEFAULT_MAX_D: dict[DataKind, dict[str, int]] = {
+    DataKind.CONTINUOUS: _CONTINUOUS_MAX_D,
+    DataKind.MIXED: _CONTINUOUS_MAX_D,
+    DataKind.DISCRETE: {"grasp": 30, "boss": 30, "ges": 40},
 }
 
 # (largest d, default B): the first row whose d covers the table applies
@@ -55,13 +65,14 @@ def plan_panel(
     names = DEFAULT_PANELS[kind]
     notes: list[str] = []
     if scale_panel:
-        dropped = [n for n in names if d > DEFAULT_MAX_D.get(n, d)]
+        max_d = DEFAULT_MAX_D[kind]
+        dropped = [n for n in names if d > max_d.get(n, d)]
         if dropped and len(dropped) < len(names):
             names = tuple(n for n in names if n not in dropped)
             notes.append(
-                f"default panel scaled for d = {d}: left out {', '.join(dropped)} (too slow beyond "
-                + ", ".join(f"d = {DEFAULT_MAX_D[n]}" for n in dropped)
-                + "); name them in --experts to include them"
+                f"default panel scaled for {kind.value} data with d = {d}: left out "
+                + ", ".join(f"{n} (too slow beyond d = {max_d[n]})" for n in dropped)
+                + "; name them in --experts to include them"
             )
     n_bootstrap = default_bootstrap(d) if scale_bootstrap else -1
     if scale_bootstrap and n_bootstrap < DEFAULT_BOOTSTRAP[0][1]:
