@@ -1,4 +1,4 @@
-"""The scale suite runs the whole ensemble in a fresh process and reports its cost (issue 6)."""
+"""The scale suite runs the whole ensemble in a fresh process and reports its cost (docs/benchmarks.md)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """The benchmark suites: which datasets, sample sizes, seeds, experts and bootstrap count each one runs.
 
 ``quick`` is sized for CI (a few minutes on 2 cores: d = 10, n = 500, B = 3, three fast experts);
-``standard`` is the table the README shows; ``full`` is every setting of issue 4 (d up to 100, B = 20, the
-default panels). Synthetic data are always standardised (the registry's default) so that varsortability
-cannot leak the causal order; real and discrete data are used as measured.
+``standard`` is the table the README shows; ``full`` runs every setting (d up to 100, B = 20, the default
+panels). Synthetic data are always standardised (the registry's default) so that varsortability cannot
+leak the causal order; real and discrete data are used as measured. ``docs/benchmarks.md`` describes the
+suites, methods and metrics for users.
 """
 
 from __future__ import annotations

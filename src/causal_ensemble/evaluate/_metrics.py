@@ -1,6 +1,6 @@
 """Structure and probability metrics as plain functions of a predicted graph and a true DAG.
 
-Conventions (``shared/benchmarks.md``; stated once here and in the README):
+Conventions (stated once here; explained for users in ``docs/benchmarks.md``):
 
 * A prediction is a pair of boolean matrices: ``directed[i, j]`` for ``i -> j`` and ``undirected`` (symmetric
   or one triangle) for an edge with undecided direction (CPDAG ``i - j``; PAG marks other than a tail-arrow
