@@ -26,14 +26,16 @@ from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
 from causal_ensemble.benchmarks._methods import _assembled_matrices
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import Expert, KnowledgeMasks, make_panel
-from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import (
+from causal_ensemble.experts import (
     BootstrapResult,
+    Expert,
+    KnowledgeMasks,
+    make_panel,
     resample_indices,
     resampling_scheme,
     run_panel,
 )
+from causal_ensemble.experts._base import data_kind
 from causal_ensemble.experts._scaling import plan_panel
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import (

@@ -32,14 +32,14 @@ from causal_ensemble.beliefs import beliefs_from_graphs
 from causal_ensemble.data import from_frame
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import default_panel
-from causal_ensemble.experts._base import data_kind
-from causal_ensemble.experts._bootstrap import (
+from causal_ensemble.experts import (
     BootstrapResult,
+    default_panel,
     resample_indices,
     resampling_scheme,
     run_panel,
 )
+from causal_ensemble.experts._base import data_kind
 from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
 from causal_ensemble.referee import RefereeContext, apply_verdicts, make_referee
 

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from causal_ensemble import EdgeType, InputError, Knowledge, discover, from_frame
-from causal_ensemble.experts import PC, EndpointGraph
+from causal_ensemble.experts import PC, EndpointGraph, resample_indices, resampling_scheme
 from causal_ensemble.experts._base import DataKind, Family
-from causal_ensemble.experts._bootstrap import resample_indices, resampling_scheme
 
 from .conftest import chain_collider_fork
 
@@ -100,12 +99,13 @@ def test_discrete_data_uses_discrete_experts(small_discrete: object) -> None:
     assert result.settings["resampling"] == "subsample"
 
 
-def test_resampling_scheme_follows_the_column_types() -> None:
+def test_every_column_type_is_subsampled_by_default() -> None:
+    """Duplicated rows inflate χ², BDeu, Fisher-z and BIC alike (tests/experts/test_resampling.py)."""
     assert resampling_scheme(np.array([True, True])) == "subsample"
-    assert resampling_scheme(np.array([True, False])) == "bootstrap"
-    assert resampling_scheme(np.array([False, False])) == "bootstrap"
-    boot = resample_indices(1000, 3, seed=5)
-    sub = resample_indices(1000, 3, seed=5, scheme="subsample")
+    assert resampling_scheme(np.array([True, False])) == "subsample"
+    assert resampling_scheme(np.array([False, False])) == "subsample"
+    boot = resample_indices(1000, 3, seed=5, scheme="bootstrap")
+    sub = resample_indices(1000, 3, seed=5)
     assert all(len(r) == 1000 and len(np.unique(r)) < 700 for r in boot)  # ~632 distinct rows expected
     assert all(len(r) == len(np.unique(r)) == 632 for r in sub)
     assert [r.tolist() for r in sub] == [r.tolist() for r in resample_indices(1000, 3, 5, scheme="subsample")]

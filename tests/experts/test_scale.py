@@ -13,10 +13,19 @@ import numpy as np
 import pytest
 
 from causal_ensemble import discover
-from causal_ensemble.experts import PC, EndpointGraph
-from causal_ensemble.experts._base import DataKind, KnowledgeMasks
-from causal_ensemble.experts._bootstrap import FitRecord, FitStatus, _fit_one, run_panel
-from causal_ensemble.experts._cache import FitCache, default_cache_dir, resolve_cache
+from causal_ensemble.experts import (
+    PC,
+    DataKind,
+    EndpointGraph,
+    FitCache,
+    FitRecord,
+    FitStatus,
+    KnowledgeMasks,
+    default_cache_dir,
+    resolve_cache,
+    run_panel,
+)
+from causal_ensemble.experts._execution import _fit_one
 from causal_ensemble.experts._scaling import default_bootstrap, plan_panel
 from causal_ensemble.referee import make_referee
 

@@ -80,8 +80,7 @@ def test_heldout_gain_prefers_the_true_graph() -> None:
 def test_reliability_weights_rule() -> None:
     """Stable experts whose graphs predict held-out rows get weight; an empty-graph expert gets none."""
     from causal_ensemble.beliefs import beliefs_from_graphs
-    from causal_ensemble.experts import PC
-    from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, FitStatus, resample_indices
+    from causal_ensemble.experts import PC, BootstrapResult, FitRecord, FitStatus, resample_indices
     from causal_ensemble.pooling import reliability_weights
 
     rng = np.random.default_rng(1)
@@ -126,8 +125,7 @@ def test_reliability_weights_put_a_clearly_better_expert_first() -> None:
     """A constructed case: the true chain, the chain with its middle edge missing, and a graph with a
     spurious edge instead; the true graph must carry most of the weight, the misspecified ones little."""
     from causal_ensemble.beliefs import beliefs_from_graphs
-    from causal_ensemble.experts import PC
-    from causal_ensemble.experts._bootstrap import BootstrapResult, FitRecord, FitStatus, resample_indices
+    from causal_ensemble.experts import PC, BootstrapResult, FitRecord, FitStatus, resample_indices
     from causal_ensemble.pooling import reliability_weights
 
     rng = np.random.default_rng(3)

@@ -7,8 +7,7 @@ import numpy as np
 from causal_ensemble import discover, from_frame
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.experts import make_panel
-from causal_ensemble.experts._bootstrap import run_panel
+from causal_ensemble.experts import make_panel, run_panel
 
 
 def test_pooled_graph_beats_the_worst_expert_on_a_linear_sem() -> None:

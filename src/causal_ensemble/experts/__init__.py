@@ -1,8 +1,10 @@
 """Experts: established causal-discovery algorithms behind one scikit-learn style contract."""
 
 from causal_ensemble.experts._base import DataKind, Expert, Family, KnowledgeMasks, enforce_knowledge
+from causal_ensemble.experts._cache import FitCache, default_cache_dir, resolve_cache
 from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
 from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
+from causal_ensemble.experts._execution import BootstrapResult, FitRecord, FitStatus, connect, run_panel
 from causal_ensemble.experts._graph import EndpointGraph, Mark
 from causal_ensemble.experts._lingam import DirectLiNGAM
 from causal_ensemble.experts._registry import (
@@ -13,6 +15,7 @@ from causal_ensemble.experts._registry import (
     make_expert,
     make_panel,
 )
+from causal_ensemble.experts._resampling import ResamplingScheme, resample_indices, resampling_scheme
 
 __all__ = [
     "BOSS",
@@ -24,17 +27,28 @@ __all__ = [
     "NOTEARS",
     "PC",
     "AdaptiveNOTEARS",
+    "BootstrapResult",
     "DataKind",
     "DirectLiNGAM",
     "EndpointGraph",
     "Expert",
     "Family",
+    "FitCache",
+    "FitRecord",
+    "FitStatus",
     "GRaSP",
     "KnowledgeMasks",
     "Mark",
+    "ResamplingScheme",
     "available_experts",
+    "connect",
+    "default_cache_dir",
     "default_panel",
     "enforce_knowledge",
     "make_expert",
     "make_panel",
+    "resample_indices",
+    "resampling_scheme",
+    "resolve_cache",
+    "run_panel",
 ]

@@ -1,0 +1,331 @@
+"""Running a panel of experts on the data and on shared resamples, in parallel and fault-isolated.
+
+Following lingam's ``BootstrapResult`` the resample fits form a separate result next to the fit on the
+full data. Every fit is one job whose seed derives from the fit itself (see :mod:`._seeds`), so results
+do not depend on ``n_jobs``, on the backend (local processes or a Dask cluster) or on scheduling, and a
+failure, time out or memory exhaustion becomes a record instead of an exception that sinks the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from joblib import Parallel, delayed
+
+from causal_ensemble._errors import ExpertTimeoutError, InputError, UnsupportedDataError
+from causal_ensemble.experts._base import Expert, KnowledgeMasks, data_kind
+from causal_ensemble.experts._cache import CachedFit, FitCache, data_digest, fit_key, masks_digest
+from causal_ensemble.experts._graph import EndpointGraph
+from causal_ensemble.experts._limits import is_memory_error, memory_limit, time_limit
+from causal_ensemble.experts._resampling import SchemeLike, resample_indices, resampling_scheme
+from causal_ensemble.experts._seeds import job_seed
+
+logger = logging.getLogger(__name__)
+
+FULL_DATA = -1  # resample index of the fit on the full data
+
+
+class FitStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class FitRecord:
+    """One expert fitted once (on the full data, or on resample ``resample``)."""
+
+    expert: str
+    resample: int
+    status: FitStatus
+    seconds: float
+    graph: EndpointGraph | None = None
+    error: str | None = None
+    cached: bool = False  # served from the fit cache instead of being computed
+    transient: bool = False  # the outcome depends on limits or the machine (time, memory): never cached
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Everything one expert produced in a run; failures are data here, not exceptions."""
+
+    expert: Expert
+    full: FitRecord
+    resamples: tuple[FitRecord, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return self.expert.name
+
+    @property
+    def records(self) -> tuple[FitRecord, ...]:
+        return (self.full, *self.resamples)
+
+    @property
+    def graphs(self) -> list[EndpointGraph]:
+        """Graphs the beliefs are formed from: the resample fits, or the full fit when B = 0."""
+        pool = self.resamples if self.resamples else (self.full,)
+        return [r.graph for r in pool if r.graph is not None]
+
+    @property
+    def ok_resamples(self) -> list[FitRecord]:
+        return [r for r in self.resamples if r.graph is not None]
+
+    @property
+    def status(self) -> FitStatus:
+        if self.graphs:
+            return FitStatus.OK
+        if any(r.status is FitStatus.TIMEOUT for r in self.records):
+            return FitStatus.TIMEOUT
+        return FitStatus.FAILED
+
+    @property
+    def error(self) -> str | None:
+        bad = [r for r in self.records if r.status is not FitStatus.OK]
+        if not bad:
+            return None
+        first = bad[0].error or bad[0].status.value
+        if self.status is FitStatus.OK:
+            return f"{len(bad)} of {len(self.records)} fits did not finish; first: {first}"
+        return first
+
+    @property
+    def seconds(self) -> float:
+        return sum(r.seconds for r in self.records)
+
+
+def _fit_one(
+    expert: Expert,
+    X: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64] | None,
+    discrete: npt.NDArray[np.bool_],
+    knowledge: KnowledgeMasks,
+    resample: int,
+    limit: float | None,
+    memory_mb: float | None = None,
+) -> FitRecord:
+    """One fit, every failure turned into a record; runs in the worker (loky process or Dask thread)."""
+    start = time.perf_counter()
+    what = f"expert {expert.name!r}"
+    try:
+        data = X if rows is None else X[rows]
+        with memory_limit(memory_mb, what), time_limit(limit, what):
+            expert.fit(data, discrete=discrete, knowledge=knowledge)
+    except ExpertTimeoutError as exc:
+        msg = str(exc) or f"{what} ran past its time limit of {limit:g} s"
+        return FitRecord(
+            expert.name, resample, FitStatus.TIMEOUT, time.perf_counter() - start, error=msg, transient=True
+        )
+    except Exception as exc:
+        elapsed = time.perf_counter() - start
+        if is_memory_error(exc):
+            cap = f" (limit {memory_mb:g} MB)" if memory_mb else ""
+            msg = f"{what} ran out of memory{cap}"
+            return FitRecord(expert.name, resample, FitStatus.FAILED, elapsed, error=msg, transient=True)
+        msg = str(exc) if str(exc).startswith("expert ") else f"{type(exc).__name__}: {exc}"
+        return FitRecord(expert.name, resample, FitStatus.FAILED, elapsed, error=msg)
+    return FitRecord(expert.name, resample, FitStatus.OK, time.perf_counter() - start, graph=expert.graph_)
+
+
+ProgressCallback = Callable[[FitRecord], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    expert: Expert  # the per-job clone, seeded
+    rows: npt.NDArray[np.int64] | None
+    resample: int
+    key: str | None  # cache key, when a cache is used
+
+
+def run_panel(
+    experts: Sequence[Expert],
+    X: npt.ArrayLike,
+    *,
+    discrete: npt.ArrayLike | None = None,
+    knowledge: KnowledgeMasks | None = None,
+    n_bootstrap: int = 20,
+    seed: int = 0,
+    n_jobs: int = 1,
+    time_limit_s: float | None = 300.0,
+    on_fit: ProgressCallback | None = None,
+    resamples: Sequence[npt.NDArray[np.int64]] | None = None,
+    scheduler: Any = None,
+    cache: FitCache | None = None,
+    memory_limit_mb: float | None = None,
+    scheme: SchemeLike | None = None,
+) -> list[BootstrapResult]:
+    """Fit every expert on the full data and on ``n_bootstrap`` shared resamples.
+
+    Returns one :class:`BootstrapResult` per expert, in panel order. An expert that cannot handle the
+    data kind is reported as failed with the reason, without being run.
+
+    ``resamples`` (row indices, from :func:`resample_indices`) lets a caller that needs the same
+    resamples afterwards (for out-of-bag scores) draw them once; otherwise they are drawn here with
+    ``scheme`` (default: subsampling without replacement; ``"bootstrap"`` for the classical bootstrap).
+    ``scheduler`` (a Dask scheduler address or a ``distributed.Client``) runs the fits on a Dask cluster
+    instead of local processes; the seeds are per job, so the graphs are the same either way. ``cache``
+    serves fits computed before and stores new ones as they finish, so an interrupted run resumes where
+    it stopped.
+    """
+    data = np.asarray(X, dtype=np.float64)
+    n, d = data.shape
+    disc = np.zeros(d, dtype=bool) if discrete is None else np.asarray(discrete, dtype=bool)
+    masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
+    if resamples is None:
+        chosen = resampling_scheme(disc) if scheme is None else scheme
+        resamples = resample_indices(n, n_bootstrap, seed, scheme=chosen)
+    elif len(resamples) != n_bootstrap:
+        raise InputError(f"got {len(resamples)} resamples for n_bootstrap={n_bootstrap}")
+    kind = data_kind(disc)
+    data_hash = data_digest(data, disc) if cache is not None else ""
+    masks_hash = masks_digest(masks) if cache is not None else ""
+    jobs: list[_Job] = []
+    refused: dict[str, FitRecord] = {}
+    for expert in experts:
+        try:
+            expert.check_supported(kind)
+        except UnsupportedDataError as exc:
+            refused[expert.name] = FitRecord(expert.name, FULL_DATA, FitStatus.FAILED, 0.0, error=str(exc))
+            continue
+        for b in [FULL_DATA, *range(n_bootstrap)]:
+            rows = None if b == FULL_DATA else resamples[b]
+            clone = expert.clone(random_state=job_seed(seed, expert, b))
+            key = fit_key(clone, data_hash, rows, masks_hash) if cache is not None else None
+            jobs.append(_Job(clone, rows, b, key))
+
+    records: dict[str, list[FitRecord]] = {e.name: [] for e in experts}
+
+    def _collect(record: FitRecord) -> None:
+        records[record.expert].append(record)
+        if on_fit is not None:
+            on_fit(record)
+
+    todo: list[_Job] = []
+    for job in jobs:
+        hit = cache.get(job.key) if cache is not None and job.key is not None else None
+        if hit is None:
+            todo.append(job)
+            continue
+        status = FitStatus.OK if hit.ok else FitStatus.FAILED
+        _collect(FitRecord(job.expert.name, job.resample, status, hit.seconds, hit.graph, hit.error, True))
+    if cache is not None:
+        logger.info(
+            "fit cache %s: %d of %d fits served, %d to compute",
+            cache.root,
+            len(jobs) - len(todo),
+            len(jobs),
+            len(todo),
+        )
+
+    def _store(job: _Job, record: FitRecord) -> None:
+        if cache is not None and job.key is not None and not record.transient:
+            cache.put(
+                job.key, CachedFit(record.status is FitStatus.OK, record.seconds, record.graph, record.error)
+            )
+        _collect(record)
+
+    if todo:
+        args = (disc, masks, time_limit_s, memory_limit_mb)
+        if scheduler is not None:
+            _run_dask(scheduler, todo, data, args, _store)
+        else:
+            _run_local(n_jobs, todo, data, args, _store)
+
+    results = []
+    for expert in experts:
+        if expert.name in refused:
+            results.append(BootstrapResult(expert, refused[expert.name]))
+            continue
+        recs = sorted(records[expert.name], key=lambda r: r.resample)
+        results.append(BootstrapResult(expert, recs[0], tuple(recs[1:])))
+    return results
+
+
+_Args = tuple[npt.NDArray[np.bool_], KnowledgeMasks, float | None, float | None]
+
+
+def _run_local(
+    n_jobs: int,
+    todo: list[_Job],
+    data: npt.NDArray[np.float64],
+    args: _Args,
+    store: Callable[[_Job, FitRecord], None],
+) -> None:
+    disc, masks, limit, mem = args
+    by_id = {(j.expert.name, j.resample): j for j in todo}
+    tasks = (delayed(_fit_one)(j.expert, data, j.rows, disc, masks, j.resample, limit, mem) for j in todo)
+    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered", max_nbytes="1M")
+    for record in runner(tasks):
+        store(by_id[(record.expert, record.resample)], record)
+
+
+def connect(scheduler: Any) -> tuple[Any, bool]:
+    """A ``distributed.Client`` for an address (and whether we own it), or the client passed in."""
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise InputError(f"--scheduler: Dask distributed is not installed ({exc})") from exc
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise InputError(
+            f"--scheduler: expected a scheduler address such as tcp://host:8786, got {scheduler!r}"
+        )
+    try:
+        return Client(scheduler.strip(), timeout="15s", set_as_default=False), True  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler ({exc})") from exc
+
+
+def _run_dask(
+    scheduler: Any,
+    todo: list[_Job],
+    data: npt.NDArray[np.float64],
+    args: _Args,
+    store: Callable[[_Job, FitRecord], None],
+) -> None:
+    """Submit every fit as a Dask future; a fit whose worker died is reported, the others go on."""
+    from distributed import as_completed
+
+    disc, masks, limit, mem = args
+    client, owned = connect(scheduler)
+    try:
+        shared = client.scatter(data, broadcast=True)
+        futures = {}
+        for j in todo:
+            fut = client.submit(
+                _fit_one,
+                j.expert,
+                shared,
+                j.rows,
+                disc,
+                masks,
+                j.resample,
+                limit,
+                mem,
+                pure=False,
+                key=f"cea-fit-{j.expert.name}-{j.resample}-{uuid.uuid4().hex[:12]}",
+            )
+            futures[fut.key] = (fut, j)
+        for fut in as_completed([f for f, _ in futures.values()]):  # type: ignore[no-untyped-call]
+            job = futures[fut.key][1]
+            try:
+                record = fut.result()
+            except Exception as exc:  # worker killed (memory), lost connection, ...
+                msg = f"expert {job.expert.name!r}: Dask task failed: {type(exc).__name__}: {exc}"
+                record = FitRecord(
+                    job.expert.name, job.resample, FitStatus.FAILED, 0.0, error=msg, transient=True
+                )
+            store(job, record)
+    finally:
+        if owned:
+            client.close()
