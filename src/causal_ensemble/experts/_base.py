@@ -12,12 +12,14 @@ import inspect
 import io
 import logging
 import random
+import sys
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TextIO
 
 import numpy as np
 import numpy.typing as npt
@@ -204,11 +206,48 @@ def enforce_knowledge(graph: EndpointGraph, knowledge: KnowledgeMasks) -> Endpoi
     return EndpointGraph(m)
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence third-party algorithms that print progress to stdout (causal-learn does)."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        yield
+class _Discard(io.TextIOBase):
+    """A stdout that drops what is written, without growing like a StringIO would."""
+
+    def write(self, s: str) -> int:
+        return len(s)
+
+
+class _Silencer:
+    """Process-wide, reference-counted redirection of ``sys.stdout``.
+
+    ``contextlib.redirect_stdout`` is not thread-safe: when two fits overlap in a Dask worker's threads,
+    the one that ends last restores the *other* fit's redirect and stdout stays swallowed for good. Here
+    the first fit to start swaps stdout out and the last one to finish puts it back.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: TextIO | None = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._saved = sys.stdout
+                sys.stdout = _Discard()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._saved is not None:
+                    sys.stdout = self._saved
+                    self._saved = None
+
+
+_quiet = _Silencer()
+"""Silence third-party algorithms that print progress to stdout (causal-learn does)."""
+
+# Re-entrant, so an expert whose search calls another seeded search in the same thread cannot deadlock.
+_GLOBAL_RNG_LOCK = threading.RLock()
 
 
 @contextlib.contextmanager
@@ -216,19 +255,22 @@ def seeded_global_rng(seed: int | None) -> Iterator[None]:
     """Seed the global ``random``/``numpy.random`` state for a library that only uses the global state.
 
     Our own code never uses global random state; some third-party algorithms (causal-learn's GRaSP and
-    BOSS shuffle with ``random``) give us no other way to be reproducible. The previous state is
-    restored on exit so callers see no side effect.
+    BOSS shuffle with ``random``) give us no other way to be reproducible. The global state is shared by
+    every thread of the process, so the block holds a process-wide lock: two such fits in one Dask
+    worker's threads run one after the other instead of drawing from each other's stream. The previous
+    state is restored on exit so callers see no side effect.
     """
-    py_state = random.getstate()
-    np_state = np.random.get_state()
-    try:
-        if seed is not None:
-            random.seed(seed)
-            np.random.seed(seed % (2**32))
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
+    with _GLOBAL_RNG_LOCK:
+        py_state = random.getstate()
+        np_state = np.random.get_state()
+        try:
+            if seed is not None:
+                random.seed(seed)
+                np.random.seed(seed % (2**32))
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
 
 
 def check_in_range(name: str, value: float, low: float, high: float, *, expert: str) -> None:

@@ -221,7 +221,12 @@ class GES(Expert):
 
 
 class _Permutation(Expert):
-    """Shared fitting of causal-learn's permutation searches, which shuffle with global ``random``."""
+    """Shared fitting of causal-learn's permutation searches, which shuffle with global ``random``.
+
+    :func:`seeded_global_rng` makes them reproducible and, because threads share that state, runs one
+    such search at a time per process: a Dask worker with several threads gives the graphs a local run
+    gives, at the cost of GRaSP and BOSS fits not overlapping inside one worker process.
+    """
 
     family = Family.PERMUTATION
     assumptions = (
