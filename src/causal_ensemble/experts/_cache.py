@@ -13,30 +13,34 @@ outs and memory exhaustion depend on the limits and the machine, so they are tri
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
-import inspect
+import importlib.util
 import json
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, packages_distributions, version
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble.experts._base import Expert, KnowledgeMasks
 from causal_ensemble.experts._graph import EndpointGraph
+from causal_ensemble.experts._seeds import expert_params
 
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CEA_CACHE_DIR"
 FORMAT = 1  # bump when the entry layout changes
-_LIBRARIES = ("causal-learn", "lingam", "numpy", "scipy", "scikit-learn")
+_PACKAGE = "causal_ensemble"
+# Used under the hood by every expert (directly or through causal-learn and lingam), imported or not.
+_BASE_LIBRARIES = ("numpy", "scipy", "scikit-learn")
 
 
 def default_cache_dir() -> Path:
@@ -72,47 +76,149 @@ def rows_digest(rows: npt.NDArray[np.int64] | None) -> str:
     return hashlib.sha256(np.ascontiguousarray(rows, dtype=np.int64).tobytes()).hexdigest()
 
 
-@functools.lru_cache(maxsize=64)
-def _file_digest(path: str) -> str:
+def _module_path(name: str) -> Path | None:
+    """Where a module's Python source lives, found without importing anything new."""
+    module = sys.modules.get(name)
+    origin = getattr(module, "__file__", None) if module is not None else None
+    if origin is None and name.split(".")[0] == _PACKAGE:
+        origin = _package_file(name)
+    if origin is None:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        origin = spec.origin if spec is not None and spec.has_location else None
+    if origin is None or not origin.endswith(".py"):
+        return None
+    return Path(origin)
+
+
+@functools.lru_cache(maxsize=1024)
+def _package_file(name: str) -> str | None:
+    """The file of a module of this package, if ``name`` is one (and not a name defined in one)."""
+    import causal_ensemble
+
+    base = Path(causal_ensemble.__file__).parent.joinpath(*name.split(".")[1:])
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def _module_source(name: str) -> str | None:
+    """Source text of a module (``None`` when it has none we can read); every hashed byte comes from here."""
+    path = _module_path(name)
+    if path is None:
+        return None
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return "unknown"
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _imports(name: str, source: str) -> tuple[set[str], set[str]]:
+    """Modules of this package, and top-level names of other packages, that ``source`` imports anywhere.
+
+    Imports inside functions count: experts import their solvers lazily (PC's fit imports ``_fisherz``).
+    ``from pkg import x`` names module ``pkg.x`` when that is a module of ours, else ``pkg`` itself.
+    """
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ours, theirs
+    path = _module_path(name)
+    package = name if path is not None and path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                if top == _PACKAGE:
+                    ours.add(alias.name)
+                else:
+                    theirs.add(top)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                anchor = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{anchor}.{node.module}" if node.module else anchor
+            else:
+                base = node.module or ""
+            if base.split(".")[0] != _PACKAGE:
+                if not node.level and base:
+                    theirs.add(base.split(".")[0])
+                continue
+            submodules = {f"{base}.{a.name}" for a in node.names if _package_file(f"{base}.{a.name}")}
+            ours |= submodules
+            if len(submodules) < len(node.names):
+                ours.add(base)
+    return ours, theirs
+
+
+def _module_closure(roots: tuple[str, ...]) -> tuple[list[str], set[str]]:
+    """Every module of this package that ``roots`` import, transitively, and the third-party names."""
+    seen: set[str] = set()
+    third_party: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = _module_source(name)
+        if source is None:
+            continue
+        ours, theirs = _imports(name, source)
+        third_party |= theirs
+        todo.extend(ours - seen)
+    return sorted(seen), third_party - set(sys.stdlib_module_names) - {"__future__"}
 
 
 @functools.lru_cache(maxsize=1)
-def _library_versions() -> str:
+def _distributions() -> dict[str, list[str]]:
+    return dict(packages_distributions())
+
+
+def _library_versions(import_names: set[str]) -> str:
+    dists = set(_BASE_LIBRARIES)
+    for top in import_names:
+        dists.update(_distributions().get(top, []))
     parts = []
-    for name in _LIBRARIES:
+    for dist in sorted(dists, key=str.lower):
         try:
-            parts.append(f"{name}={version(name)}")
+            parts.append(f"{dist}={version(dist)}")
         except PackageNotFoundError:
-            parts.append(f"{name}=?")
+            parts.append(f"{dist}=?")
     return ";".join(parts)
 
 
-def code_version(expert: Expert) -> str:
-    """The code a fit depends on: the expert's own module, the shared contract and the libraries.
+@functools.lru_cache(maxsize=256)
+def module_code_version(roots: tuple[str, ...]) -> str:
+    """Digest of the modules ``roots`` (an expert class's modules) run, and their libraries' versions.
 
-    Hashing the source files (rather than trusting the package version) means an edited expert never
-    serves stale fits during development.
+    Memoised because the walk reads and parses sources, too slow to repeat for every fit; a process
+    does not run code edited after it imported it anyway.
     """
-    from causal_ensemble.experts import _base, _graph
+    modules, third_party = _module_closure(roots)
+    h = hashlib.sha256()
+    for name in modules:
+        source = _module_source(name)
+        h.update(f"{name}\0".encode())
+        h.update(b"unknown" if source is None else source.encode("utf-8"))
+        h.update(b"\0")
+    return ";".join([h.hexdigest()[:32], _library_versions(third_party), f"format={FORMAT}"])
 
-    files = [inspect.getsourcefile(type(expert)), inspect.getsourcefile(_base), inspect.getsourcefile(_graph)]
-    return ";".join([*(_file_digest(f) for f in files if f), _library_versions(), f"format={FORMAT}"])
 
+def code_version(expert: Expert) -> str:
+    """The code a fit depends on: every module of this package that the expert's class imports,
+    transitively (its solvers, the shared contract), and the versions of the libraries they use.
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in sorted(value.items())}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return repr(value)
+    Hashing the sources (rather than trusting the package version) means an edited expert or solver
+    never serves stale fits during development.
+    """
+    roots = (cls.__module__ for cls in type(expert).__mro__ if cls.__module__ not in ("builtins", "abc"))
+    return module_code_version(tuple(dict.fromkeys(roots)))
 
 
 def fit_key(expert: Expert, data_hash: str, rows: npt.NDArray[np.int64] | None, masks_hash: str) -> str:
@@ -121,7 +227,7 @@ def fit_key(expert: Expert, data_hash: str, rows: npt.NDArray[np.int64] | None, 
         "data": data_hash,
         "expert": f"{type(expert).__module__}.{type(expert).__qualname__}",
         "name": expert.name,
-        "params": _jsonable(expert.get_params()),
+        "params": expert_params(expert),
         "rows": rows_digest(rows),
         "knowledge": masks_hash,
         "code": code_version(expert),
