@@ -67,9 +67,13 @@ def _dcor(x: FloatVector, y: FloatVector, max_n: int = 600) -> float:
         return d - d.mean(axis=0) - d.mean(axis=1)[:, None] + d.mean()
 
     a, b = centred(x), centred(y)
-    dcov = (a * b).mean()
-    denom = math.sqrt(max((a * a).mean() * (b * b).mean(), 1e-300))
-    return float(math.sqrt(max(dcov, 0.0) / math.sqrt(denom))) if denom > 0 else 0.0
+    # dCor² = dCov²(x, y) / sqrt(dVar²(x) · dVar²(y)); each term scales with the product of the two
+    # variables' scales, so the ratio (and its root) does not depend on units.
+    dcov2 = float((a * b).mean())
+    dvar2 = float((a * a).mean()) * float((b * b).mean())
+    if not dvar2 > 0.0:  # a constant variable: independent of anything
+        return 0.0
+    return math.sqrt(min(max(dcov2, 0.0) / math.sqrt(dvar2), 1.0))
 
 
 def diagnose_pair(
