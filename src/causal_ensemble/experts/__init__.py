@@ -10,8 +10,10 @@ from causal_ensemble.experts._lingam import DirectLiNGAM
 from causal_ensemble.experts._registry import (
     DEFAULT_PANELS,
     EXPERTS,
+    ExpertInfo,
     available_experts,
     default_panel,
+    describe_experts,
     make_expert,
     make_panel,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "DirectLiNGAM",
     "EndpointGraph",
     "Expert",
+    "ExpertInfo",
     "Family",
     "FitCache",
     "FitRecord",
@@ -44,6 +47,7 @@ __all__ = [
     "connect",
     "default_cache_dir",
     "default_panel",
+    "describe_experts",
     "enforce_knowledge",
     "make_expert",
     "make_panel",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from causal_ensemble._errors import UnknownNameError
-from causal_ensemble.experts._base import DataKind, Expert
+from causal_ensemble.experts._base import DataKind, Expert, Family
 from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
 from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
 from causal_ensemble.experts._lingam import DirectLiNGAM
@@ -33,6 +34,34 @@ DEFAULT_PANELS: dict[DataKind, tuple[str, ...]] = {
 
 def available_experts() -> list[str]:
     return sorted(EXPERTS)
+
+
+@dataclass(frozen=True)
+class ExpertInfo:
+    """What a user choosing a panel needs to know about one expert, read from the expert's own class
+    declarations so that a listing cannot drift from what :meth:`Expert.fit` accepts."""
+
+    name: str
+    family: Family
+    data_kinds: tuple[DataKind, ...]  # the kinds fit accepts (``Expert.supports``), in DataKind order
+    assumptions: tuple[str, ...]
+    native_knowledge: bool  # background knowledge enters the search, not only a fix-up of its output
+    default_panels: tuple[DataKind, ...]  # the data kinds whose default panel includes this expert
+
+
+def describe_experts() -> list[ExpertInfo]:
+    """Every registered expert, sorted by name."""
+    return [
+        ExpertInfo(
+            name=name,
+            family=cls.family,
+            data_kinds=tuple(k for k in DataKind if k in cls.supports),
+            assumptions=tuple(cls.assumptions),
+            native_knowledge=bool(cls.native_knowledge),
+            default_panels=tuple(k for k in DataKind if name in DEFAULT_PANELS[k]),
+        )
+        for name, cls in sorted(EXPERTS.items())
+    ]
 
 
 def make_expert(name: str, **params: object) -> Expert:
