@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Any
 
@@ -9,15 +10,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pytest
+from sklearn.base import clone as sklearn_clone
 
 from causal_ensemble import ExpertError, InputError, UnsupportedDataError
 from causal_ensemble.experts import (
+    DEFAULT_PANELS,
     EXPERTS,
     DataKind,
     EndpointGraph,
     Expert,
+    Family,
     KnowledgeMasks,
     Mark,
+    describe_experts,
     make_expert,
 )
 
@@ -39,37 +44,96 @@ def _data(
     return X, disc
 
 
+_FITTED = ("graph_", "seconds_", "n_features_in_")
+
+
+def _learned(expert: Expert) -> list[str]:
+    return [a for a in vars(expert) if a.endswith("_") and not a.startswith("__")]
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_init_only_stores_parameters(name: str) -> None:
     cls = EXPERTS[name]
     expert = cls()
     params = expert.get_params()
     sig = inspect.signature(cls.__init__)
-    assert set(params) == {p for p in sig.parameters if p != "self"}
+    assert list(params) == [p for p in sig.parameters if p != "self"]
+    assert all(p.default is not p.empty for p in sig.parameters.values() if p.name != "self")
     assert "random_state" in params
-    assert not [a for a in vars(expert) if a.endswith("_")], "no learned state before fit"
-    assert expert.clone().get_params() == params
-    assert expert.clone(random_state=7).random_state == 7
-    with pytest.raises(InputError, match="no parameter"):
+    assert vars(expert) == params, "__init__ stores its arguments as they are, and nothing else"
+    assert _learned(expert) == [], "no learned state before fit"
+    for attr in _FITTED:
+        assert not hasattr(expert, attr)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_parameters_follow_scikit_learn(name: str) -> None:
+    expert = make_expert(name, random_state=5)
+    params = expert.get_params(deep=True)
+    assert expert.get_params(deep=False) == params  # no parameter is itself an estimator
+    assert expert.get_params() == params
+    assert expert.set_params() is expert
+    assert expert.set_params(random_state=11) is expert and expert.random_state == 11
+    assert expert.get_params() == {**params, "random_state": 11}
+    with pytest.raises(InputError, match="no parameter 'not_a_parameter'"):
         expert.set_params(not_a_parameter=1)
+    with pytest.raises(ValueError):  # what sklearn's search tools catch
+        expert.set_params(not_a_parameter=1)
+    with pytest.raises(InputError, match="not an estimator"):
+        expert.set_params(random_state__seed=1)
+    assert expert.get_params() == {**params, "random_state": 11}, "a refused call changes nothing"
+    assert repr(expert).startswith(f"{type(expert).__name__}(") and "random_state=11" in repr(expert)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_sklearn_clone_gives_an_unfitted_copy_with_equal_parameters(
+    name: str, small_continuous: pd.DataFrame, small_discrete: pd.DataFrame
+) -> None:
+    expert = make_expert(name, random_state=4)
+    kind = DataKind.CONTINUOUS if DataKind.CONTINUOUS in expert.supports else DataKind.DISCRETE
+    X, disc = _data(kind, small_continuous, small_discrete)
+    expert.fit(X, discrete=disc)
+    for copy in (sklearn_clone(expert), expert.clone()):
+        assert type(copy) is type(expert) and copy is not expert
+        assert copy.get_params() == expert.get_params()
+        assert _learned(copy) == []
+    assert expert.clone(random_state=7).get_params() == {**expert.get_params(), "random_state": 7}
+    with pytest.raises(InputError, match="no parameter"):
+        expert.clone(not_a_parameter=1)
+    # a clone refits to the same graph as the original
+    np.testing.assert_array_equal(
+        sklearn_clone(expert).fit(X, discrete=disc).graph_.marks, expert.graph_.marks
+    )
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_fit_returns_self_and_a_graph_on_every_supported_kind(
     name: str, small_continuous: pd.DataFrame, small_discrete: pd.DataFrame
 ) -> None:
+    valid_marks = {int(m) for m in Mark}
     for kind in DataKind:
         X, disc = _data(kind, small_continuous, small_discrete)
         expert = make_expert(name, random_state=0)
         if kind not in expert.supports:
             with pytest.raises(UnsupportedDataError, match=name):
                 expert.fit(X, discrete=disc)
+            assert _learned(expert) == [], "a refused fit leaves no learned state"
             continue
         before = X.copy()
+        params = expert.get_params()
         assert expert.fit(X, discrete=disc) is expert
+        d = X.shape[1]
         assert isinstance(expert.graph_, EndpointGraph)
-        assert expert.graph_.n_nodes == X.shape[1]
-        assert expert.seconds_ >= 0
+        assert expert.graph_.marks.shape == (d, d)
+        assert expert.graph_.marks.dtype == np.int8
+        assert set(np.unique(expert.graph_.marks).tolist()) <= valid_marks
+        assert expert.graph_.adjacency().any(), (
+            f"{name} found no edge on {kind.value} data with clear effects"
+        )
+        assert 0 < expert.seconds_ < 120
+        assert expert.n_features_in_ == d
+        assert sorted(_learned(expert)) == sorted(_FITTED)
+        assert expert.get_params() == params, "fit does not change parameters"
         np.testing.assert_array_equal(X, before)
 
 
@@ -118,10 +182,38 @@ def test_bad_input_is_refused_with_a_clear_error(name: str) -> None:
 
 
 def test_every_expert_declares_family_and_assumptions() -> None:
-    for cls in EXPERTS.values():
+    for key, cls in EXPERTS.items():
         assert issubclass(cls, Expert)
-        assert cls.assumptions and all(isinstance(a, str) and a for a in cls.assumptions)
-        assert cls.supports
+        assert cls.name == key == key.lower()
+        assert isinstance(cls.family, Family)
+        assert cls.assumptions and all(isinstance(a, str) and a.strip() == a and a for a in cls.assumptions)
+        assert len(set(cls.assumptions)) == len(cls.assumptions)
+        assert cls.supports and cls.supports <= set(DataKind)
+        assert isinstance(cls.native_knowledge, bool)
+
+
+def test_describe_experts_reads_each_experts_own_declarations() -> None:
+    infos = describe_experts()
+    assert [i.name for i in infos] == ALL
+    for info in infos:
+        cls = EXPERTS[info.name]
+        expert = cls()
+        accepted = []
+        for kind in DataKind:
+            try:
+                expert.check_supported(kind)
+            except UnsupportedDataError:
+                continue
+            accepted.append(kind)
+        assert list(info.data_kinds) == accepted
+        assert info.family is cls.family and info.assumptions == cls.assumptions
+        assert info.native_knowledge is cls.native_knowledge
+        assert list(info.default_panels) == [k for k in DataKind if info.name in DEFAULT_PANELS[k]]
+        assert set(info.default_panels) <= set(info.data_kinds), "a default panel only holds valid experts"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        infos[0].name = "changed"  # type: ignore[misc]
+    assert {"pc", "directlingam"} <= {i.name for i in infos if DataKind.CONTINUOUS in i.data_kinds}
+    assert "directlingam" not in {i.name for i in infos if DataKind.DISCRETE in i.data_kinds}
 
 
 def test_a_failing_algorithm_becomes_an_expert_error() -> None:

@@ -98,32 +98,81 @@ class Expert(ABC):
     random_state: int | None
 
     # -- scikit-learn style parameter handling -------------------------------------------------------
+    # These follow sklearn.base.BaseEstimator's semantics (``deep``, ``name__sub`` keys) without
+    # inheriting from it, so that ``sklearn.base.clone`` and sklearn's model-selection tools work on
+    # experts while the contract here stays independent of sklearn's tags and HTML repr machinery.
     @classmethod
     def _param_names(cls) -> list[str]:
+        """The constructor's arguments, which are exactly the parameters (sklearn's rule)."""
         sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD]
+        names = []
+        for p in sig.parameters.values():
+            if p.name == "self":
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(
+                    f"{cls.__name__}.__init__ takes *args or **kwargs; experts must name every parameter "
+                    "so that get_params, clone and the fit cache see them"
+                )
+            names.append(p.name)
+        return names
 
-    def get_params(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self._param_names()}
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor arguments by name; with ``deep``, a parameter that is itself an estimator also
+        contributes its own parameters as ``name__sub`` (sklearn's convention)."""
+        out: dict[str, Any] = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            out[name] = value
+        return out
 
     def set_params(self, **params: Any) -> Self:
-        valid = set(self._param_names())
-        for key, value in params.items():
+        """Set parameters (``name__sub`` reaches into a nested estimator); learned state is left alone,
+        as in sklearn, so call :meth:`fit` again afterwards."""
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested: dict[str, dict[str, Any]] = {}
+        for full_key, value in params.items():
+            key, delim, sub_key = full_key.partition("__")
             if key not in valid:
                 raise InputError(
-                    f"expert {self.name!r} has no parameter {key!r}; parameters: {sorted(valid)}"
+                    f"expert {self.name!r} has no parameter {key!r}; parameters: {self._param_names()}"
                 )
-            setattr(self, key, value)
+            if delim:
+                if not hasattr(valid[key], "set_params"):
+                    raise InputError(
+                        f"expert {self.name!r}: parameter {key!r} is not an estimator, so "
+                        f"{full_key!r} names nothing"
+                    )
+                nested.setdefault(key, {})[sub_key] = value
+            else:
+                setattr(self, key, value)
+                valid[key] = value
+        for key, sub_params in nested.items():
+            valid[key].set_params(**sub_params)
         return self
 
     def clone(self, **overrides: Any) -> Self:
-        """A fresh, unfitted copy with the same parameters (and ``overrides``)."""
-        params = self.get_params()
+        """A fresh, unfitted copy with the same parameters (and ``overrides``).
+
+        Unlike ``sklearn.base.clone`` the parameter values are shared, not deep-copied: they are
+        scalars and strings here, and the bootstrap makes one clone per resample.
+        """
+        params = self.get_params(deep=False)
+        unknown = set(overrides) - set(params)
+        if unknown:
+            raise InputError(
+                f"expert {self.name!r} has no parameter {sorted(unknown)[0]!r}; "
+                f"parameters: {self._param_names()}"
+            )
         params.update(overrides)
         return type(self)(**params)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
         return f"{type(self).__name__}({args})"
 
     # -- fitting --------------------------------------------------------------------------------------
