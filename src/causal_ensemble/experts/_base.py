@@ -80,6 +80,26 @@ def data_kind(discrete: npt.NDArray[np.bool_]) -> DataKind:
     return DataKind.MIXED
 
 
+def standardise_continuous(X: FloatMatrix, discrete: npt.NDArray[np.bool_]) -> FloatMatrix:
+    """A copy of ``X`` whose continuous columns are centred and scaled to unit (population) variance.
+
+    Experts whose loss is not scale-invariant (least squares) orient edges from lower- to higher-variance
+    variables, so on raw columns recording one variable in km instead of m could reverse edges; they
+    call this first so that units and offsets cannot change their graph. Discrete columns hold category
+    codes, whose spacing is a coding convention rather than a unit, and are left as they are. A constant
+    column is only centred.
+    """
+    out = np.array(X, dtype=np.float64)
+    cont = ~np.asarray(discrete, dtype=bool)
+    if not cont.any():
+        return out
+    cols = out[:, cont]
+    centred = cols - cols.mean(axis=0)
+    sd = centred.std(axis=0)
+    out[:, cont] = centred / np.where(sd > 0, sd, 1.0)
+    return out
+
+
 class Expert(ABC):
     """A causal-discovery algorithm turned into a panel member.
 

@@ -1,8 +1,13 @@
 """Continuous-optimisation experts: NOTEARS, adaptive NOTEARS and DAGMA (linear).
 
 The solvers live in ``_notears`` and ``_dagma`` (numpy/scipy; the published packages pull in torch).
-These wrappers standardise nothing on purpose: scale is information the user gave us, and the benchmark
-suites report how much of these methods' accuracy comes from it (varsortability).
+These wrappers standardise every continuous column before solving. Least squares is not scale-invariant:
+on raw columns these methods orient edges from the lower- to the higher-variance variable
+(varsortability, Reisach et al. 2021), so the unit a variable happens to be recorded in (m or km) would
+decide directions. Standardising makes the graph depend on the data's dependence structure only, at the
+cost of the accuracy these methods show on raw simulated data, where variance grows along the causal
+order by construction. The solvers themselves still run on whatever they are given (their tests use
+raw, varsortable data on purpose).
 """
 
 from __future__ import annotations
@@ -19,19 +24,18 @@ from causal_ensemble.experts._base import (
     FloatMatrix,
     KnowledgeMasks,
     check_in_range,
+    standardise_continuous,
 )
 from causal_ensemble.experts._graph import EndpointGraph
 
 _LINEAR_ASSUMPTIONS = (
     "linear mechanisms",
-    "equal or known noise scales (least-squares loss); results depend on variable scaling (varsortability)",
+    "equal noise variances on the standardised scale (least-squares loss); continuous columns are "
+    "standardised inside the fit, so units and offsets do not change the graph, and discrete columns "
+    "enter as their integer codes",
     "causal sufficiency (no hidden confounders)",
     "non-convex optimisation: a local optimum, thresholded",
 )
-
-
-def _centre(X: FloatMatrix) -> FloatMatrix:
-    return X - X.mean(axis=0, keepdims=True)
 
 
 class NOTEARS(Expert):
@@ -62,7 +66,7 @@ class NOTEARS(Expert):
 
         check_in_range("lambda1", self.lambda1, 0.0, 1e6, expert=self.name)
         w = notears_linear(
-            _centre(X),
+            standardise_continuous(X, discrete),
             lambda1=self.lambda1,
             w_threshold=self.w_threshold,
             max_iter=self.max_iter,
@@ -98,7 +102,10 @@ class AdaptiveNOTEARS(Expert):
 
         check_in_range("gamma", self.gamma, 0.0, 10.0, expert=self.name)
         w = adaptive_notears_linear(
-            _centre(X), gamma=self.gamma, lambda1=self.lambda1, forbidden=knowledge.forbidden
+            standardise_continuous(X, discrete),
+            gamma=self.gamma,
+            lambda1=self.lambda1,
+            forbidden=knowledge.forbidden,
         )
         return EndpointGraph.from_dag(w != 0)
 
@@ -126,7 +133,7 @@ class DAGMA(Expert):
 
         check_in_range("lambda1", self.lambda1, 0.0, 1e6, expert=self.name)
         w = dagma_linear(
-            _centre(X),
+            standardise_continuous(X, discrete),
             lambda1=self.lambda1,
             w_threshold=self.w_threshold,
             forbidden=knowledge.forbidden,

@@ -16,7 +16,8 @@ The reference iteration caps (3·10⁴ per warm step, 6·10⁴ for the last) are
 checked every ``checkpoint`` iterations and a step ends once its relative change falls below ``tol``.
 Least squares only needs ``S = XᵀX/n`` (O(d³) per iteration, independent of n); the logistic loss (binary
 data) gets unpenalised per-node intercepts, which the reference omits, because without them a column
-with mean ≠ ½ is misfitted and the misfit leaks into spurious edges.
+with mean ≠ ½ is misfitted and the misfit leaks into spurious edges. As with NOTEARS, the data are
+used on the scale given; the DAGMA expert standardises continuous columns first.
 """
 
 from __future__ import annotations

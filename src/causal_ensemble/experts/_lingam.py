@@ -13,7 +13,13 @@ from causal_ensemble.experts._graph import EndpointGraph
 
 class DirectLiNGAM(Expert):
     """DirectLiNGAM (Shimizu et al. 2011): identifies a full DAG when mechanisms are linear and noise is
-    non-Gaussian; on Gaussian noise its orientations are unreliable, which a referee should know."""
+    non-Gaussian; on Gaussian noise its orientations are unreliable, which a referee should know.
+
+    Unlike the least-squares experts it needs no standardising here: ``lingam`` (1.13) z-scores each pair
+    before its entropy-based ordering measure (and the whole table for ``measure='kernel'``), residuals
+    are scale-equivariant, and its adaptive-lasso pruning runs on standardised columns, so units cannot
+    change the graph (``tests/experts/test_scale_invariance.py`` checks it).
+    """
 
     name: ClassVar[str] = "directlingam"
     family = Family.FUNCTIONAL

@@ -21,6 +21,10 @@ post-hoc threshold is needed (the oracle property of the adaptive lasso). See
 
 All functions return a weighted adjacency ``W`` with ``W[i, j] != 0`` meaning ``i -> j``, checked to be
 acyclic (:func:`make_acyclic` drops the weakest edges of any numerically surviving cycle).
+
+Least squares is not scale-invariant: on raw columns the solvers tend to orient edges from the lower- to
+the higher-variance variable. They solve the problem exactly as given (their tests rely on raw,
+varsortable data); the experts in ``_continuous`` standardise the columns before calling them.
 """
 
 from __future__ import annotations
