@@ -37,14 +37,13 @@ from causal_ensemble.experts import (
 )
 from causal_ensemble.experts._base import data_kind
 from causal_ensemble.experts._scaling import plan_panel
-from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
+from causal_ensemble.pooling import Pool, PoolSettings, apply_verdicts, find_contested, reliability_weights
 from causal_ensemble.referee import (
     LLMReferee,
     NoReferee,
     Referee,
     RefereeContext,
     StatsReferee,
-    apply_verdicts,
 )
 
 

@@ -40,8 +40,8 @@ from causal_ensemble.experts import (
     run_panel,
 )
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.pooling import Pool, PoolSettings, find_contested, reliability_weights
-from causal_ensemble.referee import RefereeContext, apply_verdicts, make_referee
+from causal_ensemble.pooling import Pool, PoolSettings, apply_verdicts, find_contested, reliability_weights
+from causal_ensemble.referee import RefereeContext, make_referee
 
 CACHE = Path(__file__).resolve().parent.parent / "results" / "panels"
 DEFAULT_DATASETS = (

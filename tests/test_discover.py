@@ -85,9 +85,13 @@ def test_knowledge_is_honoured_end_to_end() -> None:
     result = discover(frame, experts=["pc", "ges", "directlingam"], knowledge=know, n_bootstrap=2)
     pairs = _skeleton(result)
     assert frozenset(("A", "B")) not in pairs
-    for e in result.edges:
-        if "E" in (e.source, e.target) and e.type is EdgeType.DIRECTED:
-            assert e.source == "E", e  # E is in the first tier: nothing points into it from later tiers
+    touching_e = [e for e in result.edges if "E" in (e.source, e.target)]
+    assert touching_e, "the strong D - E dependence must survive as an edge"
+    for e in touching_e:
+        # E is in the first tier: nothing points into it from later tiers, so its edges are directed out
+        assert e.type is EdgeType.DIRECTED and e.source == "E", e
+    de = result.edge("D", "E")
+    assert de is not None and (de.source, de.target) == ("E", "D") and de.settled_by == "knowledge"
 
 
 def test_discrete_data_uses_discrete_experts(small_discrete: object) -> None:

@@ -35,6 +35,19 @@ class UnknownNameError(InputError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class ParameterError(InputError):
+    """A parameter of the library (``Ensemble(n_bootstrap=-1)``) is out of range or of the wrong kind.
+
+    ``parameter`` is the Python name; the command line maps it to its flag (``--bootstrap``), so each
+    interface names the option in the user's own words.
+    """
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"{parameter} {problem}")
+        self.parameter = parameter
+        self.problem = problem
+
+
 class UnsupportedDataError(InputError):
     """An expert cannot be used on this kind of data (e.g. LiNGAM on discrete columns)."""
 
@@ -45,3 +58,23 @@ class ExpertError(CausalEnsembleError, RuntimeError):
 
 class ExpertTimeoutError(ExpertError, TimeoutError):
     """An expert ran past its time limit."""
+
+
+class LLMError(CausalEnsembleError, RuntimeError):
+    """A model call failed; the referee falls back to the statistical referee for that decision."""
+
+
+class LLMTransientError(LLMError):
+    """Worth retrying: HTTP 429, 5xx, a dropped connection."""
+
+
+class LLMTimeoutError(LLMError, TimeoutError):
+    """A call ran past its time limit."""
+
+
+class LLMBudgetError(LLMError):
+    """The per-run query budget is spent; no further model calls are made in this run."""
+
+
+class ModelNotInstalledError(InputError):
+    """The weights of the requested model are not installed; the message names the pip command."""

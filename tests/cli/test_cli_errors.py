@@ -55,7 +55,7 @@ def _assert_user_error(code: int, stderr: str, *needles: str) -> None:
             "x,y,z\n" + "".join(f"{i},{'inf' if i == 3 else f'{i % 5}.5'},{i % 3}.5\n" for i in range(40)),
             ["'y'", "infinite"],
         ),
-        ("x,y,z\n" + "".join(f"{i}.5,1.0,{i % 3}.5\n" for i in range(40)), ["'y'", "constant"]),
+        ("x,y,z\n" + "".join(f"{i}.5,1.0,2.0\n" for i in range(40)), ["'y'", "'z'", "constant"]),
         ("x,y,x\n" + "".join(f"{i}.5,{i % 4}.5,{i % 3}.5\n" for i in range(40)), ["'x'"]),
         ("x,,z\n" + "".join(f"{i}.5,{i % 4}.5,{i % 3}.5\n" for i in range(40)), ["bad.csv"]),
     ],

@@ -7,7 +7,7 @@ import pytest
 
 from causal_ensemble.experts import EndpointGraph
 from causal_ensemble.experts._graph import Mark
-from causal_ensemble.pooling import heldout_gain
+from causal_ensemble.scoring import heldout_gain
 
 
 def test_undirected_chain_is_scored_like_its_dags_not_like_a_collider() -> None:

@@ -12,9 +12,9 @@ from causal_ensemble.pooling import (
     Pool,
     PoolSettings,
     find_contested,
-    heldout_gain,
     stability,
 )
+from causal_ensemble.scoring import heldout_gain
 
 
 def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeliefs:
@@ -27,7 +27,8 @@ def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeli
 
 def test_linear_pool_is_the_weighted_average_and_orientation_ignores_blind_experts() -> None:
     b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.5, 0.0), _beliefs("c", 0.0, 0.5)]
-    w = ExpertWeights.uniform(["a", "b", "c"]).replaced([0.5, 0.25, 0.25], "test")
+    ones = np.ones(3)
+    w = ExpertWeights(("a", "b", "c"), np.array([0.5, 0.25, 0.25]), ones, ones, "test")
     pooled = Pool(b, w).pooled()
     assert pooled.adjacency[0, 1] == pytest.approx(0.5 * 1 + 0.25 * 0.5)
     # c never sees the edge, so only a (0.5*1) and b (0.25*0.5) weigh in on direction

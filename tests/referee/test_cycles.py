@@ -6,8 +6,16 @@ from __future__ import annotations
 import networkx as nx
 
 from causal_ensemble.assemble import assemble
-from causal_ensemble.pooling import Contested, ExpertWeights, Level, Pool, PoolSettings, find_contested
-from causal_ensemble.referee import Verdict, apply_verdicts
+from causal_ensemble.pooling import (
+    Contested,
+    ExpertWeights,
+    Level,
+    Pool,
+    PoolSettings,
+    Verdict,
+    apply_verdicts,
+    find_contested,
+)
 
 from ._fixtures import beliefs
 

@@ -99,13 +99,18 @@ def test_failed_calls_fall_back_to_the_statistical_referee_and_are_recorded() ->
 
 
 def test_budget_exhaustion_falls_back_for_the_remaining_decisions() -> None:
-    frame, _ = chain_collider_fork(600, 3)
+    """Two decisions and a budget of one model call: the model is asked once, no more, and what it could
+    not answer goes to the statistical referee, with the reason recorded."""
+    pool = split_pool()
     model = DeterministicModel(rule=oracle)
-    ref = LLMReferee(LLMSession(model, settings=SessionSettings(max_queries=2)))
-    result = discover(frame, experts=["pc", "ges"], referee=ref, n_bootstrap=3, margin=0.45)
-    assert len(model.calls) == 2
-    assert result.referee.fallbacks >= 1
-    assert any("budget" in f for f in result.referee.failures)
+    ref = LLMReferee(LLMSession(model, settings=SessionSettings(max_queries=1)))
+    contested = [Contested(0, 1, Level.ADJACENCY, 0.5, 0.5), Contested(0, 1, Level.ORIENTATION, 0.55, 0.5)]
+    verdicts = ref.referee(contested, context(pool))
+    assert len(model.calls) == 1
+    assert len(verdicts) == 2 and verdicts[-1].by == "stats"
+    rep = ref.report()
+    assert rep.fallbacks >= 1
+    assert any("budget" in f for f in rep.failures)
 
 
 INJECTION = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from causal_ensemble import InputError, discover
+from causal_ensemble import InputError, ParameterError, discover
 from causal_ensemble.beliefs import ExpertBeliefs
-from causal_ensemble.pooling import Contested, ExpertWeights, Level, Pool
-from causal_ensemble.referee import Verdict, apply_verdicts, diagnose_pair, make_referee
+from causal_ensemble.pooling import Contested, ExpertWeights, Level, Pool, Verdict, apply_verdicts
+from causal_ensemble.referee import diagnose_pair, make_referee
 
 from ..conftest import chain_collider_fork
 
@@ -82,7 +82,10 @@ def test_stats_referee_end_to_end_settles_contested_decisions() -> None:
 def test_make_referee_validates_its_options() -> None:
     assert make_referee("none").kind == "none"
     assert make_referee(" Stats ").kind == "stats"
-    with pytest.raises(InputError, match="--referee"):
+    with pytest.raises(InputError, match="^referee must be one of"):
         make_referee("oracle")
-    with pytest.raises(InputError, match="--llm"):
+    with pytest.raises(ParameterError, match="^llm is only used with the llm referee") as err:
         make_referee("stats", llm="local")
+    assert err.value.parameter == "llm"
+    with pytest.raises(ParameterError, match="^llm_budget must be >= 0"):
+        make_referee("llm", llm_budget=-1)

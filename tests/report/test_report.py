@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from causal_ensemble import EnsembleResult, InputError
 from causal_ensemble.assemble import EdgeType
+from causal_ensemble.beliefs import expert_agreement
 from causal_ensemble.cli import app
 from causal_ensemble.report import (
     TruthOverlay,
-    expert_agreement,
     export_text,
     html_page,
     json_island,

@@ -3,33 +3,19 @@
 from causal_ensemble.assemble._assemble import (
     AssembledEdge,
     AssembledGraph,
+    AssemblyAction,
     AssemblyDecision,
     EdgeType,
+    SettledBy,
     assemble,
 )
 
-__all__ = ["AssembledEdge", "AssembledGraph", "AssemblyDecision", "EdgeType", "assemble"]
-
-from causal_ensemble.assemble._result import (
-    SCHEMA,
-    ContestedRecord,
-    Edge,
-    EnsembleResult,
-    ExpertOpinion,
-    ExpertReport,
-    RefereeReport,
-    RefereeVerdictRecord,
-    Variable,
-)
-
-__all__ += [
-    "SCHEMA",
-    "ContestedRecord",
-    "Edge",
-    "EnsembleResult",
-    "ExpertOpinion",
-    "ExpertReport",
-    "RefereeReport",
-    "RefereeVerdictRecord",
-    "Variable",
+__all__ = [
+    "AssembledEdge",
+    "AssembledGraph",
+    "AssemblyAction",
+    "AssemblyDecision",
+    "EdgeType",
+    "SettledBy",
+    "assemble",
 ]

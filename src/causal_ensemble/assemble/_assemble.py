@@ -10,7 +10,6 @@ is recorded. Reversal can never close a cycle itself (that would need a cycle al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,9 +21,28 @@ from causal_ensemble.pooling import PooledBeliefs, PoolSettings
 
 
 class EdgeType(StrEnum):
+    """The two kinds of edge an assembled graph holds: the assembly never produces bidirected edges
+    (a PAG's ``<->`` is read as "undecided" by the belief levels, not kept as a mark)."""
+
     DIRECTED = "directed"
     UNDIRECTED = "undirected"
-    BIDIRECTED = "bidirected"
+
+
+class SettledBy(StrEnum):
+    """Who took an edge's final decision, as written to graph.json ``edges[].settled_by``."""
+
+    POOL = "pool"
+    REFEREE = "referee"
+    KNOWLEDGE = "knowledge"
+    ACYCLICITY = "acyclicity"
+
+
+class AssemblyAction(StrEnum):
+    """What the assembly did to an edge the pooled numbers alone would not explain."""
+
+    KEPT = "kept"
+    DROPPED = "dropped"
+    REVERSED = "reversed"
 
 
 @dataclass(frozen=True)
@@ -37,7 +55,7 @@ class AssembledEdge:
     probability: float
     adjacency: float
     orientation: float | None
-    settled_by: str  # "pool", "knowledge" or "acyclicity"
+    settled_by: SettledBy
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class AssemblyDecision:
 
     source: int
     target: int
-    action: str
+    action: AssemblyAction
     reason: str
 
 
@@ -78,7 +96,7 @@ def assemble(
     t, m = settings.threshold, settings.margin
     decisions: list[AssemblyDecision] = []
     edges: list[AssembledEdge] = []
-    directed: list[tuple[float, int, int, str]] = []  # (priority, i, j, settled_by)
+    directed: list[tuple[float, int, int, SettledBy]] = []  # (priority, i, j, settled_by)
 
     for i in range(d):
         for j in range(i + 1, d):
@@ -87,50 +105,54 @@ def assemble(
             if not (a >= t or req_ij or req_ji):
                 continue
             if masks.forbidden[i, j] and masks.forbidden[j, i]:
-                decisions.append(AssemblyDecision(i, j, "dropped", "both directions forbidden by knowledge"))
+                decisions.append(
+                    AssemblyDecision(i, j, AssemblyAction.DROPPED, "both directions forbidden by knowledge")
+                )
                 continue
             o = float(orient[i, j])
             if req_ij or req_ji:
                 s, tgt = (i, j) if req_ij else (j, i)
-                directed.append((2.0, s, tgt, "knowledge"))
+                directed.append((2.0, s, tgt, SettledBy.KNOWLEDGE))
             elif masks.forbidden[i, j] or masks.forbidden[j, i]:
                 s, tgt = (j, i) if masks.forbidden[i, j] else (i, j)
-                directed.append((1.0 + a, s, tgt, "knowledge"))
+                directed.append((1.0 + a, s, tgt, SettledBy.KNOWLEDGE))
             elif o >= 0.5 + m:
-                directed.append((a * o, i, j, "pool"))
+                directed.append((a * o, i, j, SettledBy.POOL))
             elif o <= 0.5 - m:
-                directed.append((a * (1 - o), j, i, "pool"))
+                directed.append((a * (1 - o), j, i, SettledBy.POOL))
             else:
-                edges.append(AssembledEdge(i, j, EdgeType.UNDIRECTED, a, a, None, "pool"))
+                edges.append(AssembledEdge(i, j, EdgeType.UNDIRECTED, a, a, None, SettledBy.POOL))
 
     reach = np.eye(d, dtype=bool)
     for _, s, tgt, by in sorted(directed, key=lambda x: (-x[0], x[1], x[2])):
         settled = by
         if reach[tgt, s]:
-            if by == "knowledge" and masks.required[s, tgt]:
+            if by is SettledBy.KNOWLEDGE and masks.required[s, tgt]:
                 decisions.append(
-                    AssemblyDecision(s, tgt, "kept", "required by knowledge although it closes a cycle")
+                    AssemblyDecision(
+                        s, tgt, AssemblyAction.KEPT, "required by knowledge although it closes a cycle"
+                    )
                 )
-            elif by == "knowledge":
+            elif by is SettledBy.KNOWLEDGE:
                 decisions.append(
-                    AssemblyDecision(s, tgt, "dropped", "the only direction knowledge allows closes a cycle")
+                    AssemblyDecision(
+                        s, tgt, AssemblyAction.DROPPED, "the only direction knowledge allows closes a cycle"
+                    )
                 )
                 continue
             else:
                 decisions.append(
                     AssemblyDecision(
-                        s, tgt, "reversed", "would close a directed cycle with more certain edges"
+                        s,
+                        tgt,
+                        AssemblyAction.REVERSED,
+                        "would close a directed cycle with more certain edges",
                     )
                 )
-                s, tgt, settled = tgt, s, "acyclicity"
+                s, tgt, settled = tgt, s, SettledBy.ACYCLICITY
         a = float(adj[s, tgt])
         o = float(orient[s, tgt])
         edges.append(AssembledEdge(s, tgt, EdgeType.DIRECTED, a * o, a, o, settled))
         _add_reach(reach, s, tgt)
     edges.sort(key=lambda e: (min(e.source, e.target), max(e.source, e.target)))
     return AssembledGraph(d, tuple(edges), tuple(decisions))
-
-
-def edges_between(graph: AssembledGraph, pairs: Sequence[tuple[int, int]]) -> list[AssembledEdge]:
-    wanted = {(min(p), max(p)) for p in pairs}
-    return [e for e in graph.edges if (min(e.source, e.target), max(e.source, e.target)) in wanted]

@@ -19,7 +19,7 @@ from causal_ensemble.benchmarks._oracle import (
     llm_pairwise,
 )
 from causal_ensemble.benchmarks._report import compare_with_best_single, markdown_report, write_results
-from causal_ensemble.benchmarks._suites import SUITES, DatasetSpec, SuiteSpec, get_suite
+from causal_ensemble.benchmarks._suites import SUITES, DatasetSpec, SuiteName, SuiteSpec, get_suite
 
 __all__ = [
     "AGREE_FACTOR",
@@ -35,6 +35,7 @@ __all__ = [
     "OracleReferee",
     "QuestionKind",
     "RunRow",
+    "SuiteName",
     "SuiteSpec",
     "Vocabulary",
     "YesNoOracle",

@@ -227,11 +227,9 @@ def _run_cell(
     use_oracle = oracle if _has_semantics(cell.spec.name) else None
     if cell.group == "panel":
         experts = suite.discrete_experts if disc.all() else suite.continuous_experts
+        described = ds.with_descriptions(dict(data.descriptions)) if data.descriptions else ds
         inp = PanelInput(
-            values,
-            disc,
-            tuple(ds.names),
-            dict(data.descriptions),
+            described,
             experts,
             suite.n_bootstrap,
             cell.seed,

@@ -30,8 +30,10 @@ import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble._errors import InputError
+from causal_ensemble._pipeline import Ensemble, PanelFit
+from causal_ensemble._result import EnsembleResult
 from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
-from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
+from causal_ensemble.beliefs import beliefs_from_graphs
 from causal_ensemble.benchmarks._llm import LLMOracle
 from causal_ensemble.benchmarks._oracle import (
     OracleReferee,
@@ -41,19 +43,11 @@ from causal_ensemble.benchmarks._oracle import (
     llm_breadth_first,
     llm_pairwise,
 )
+from causal_ensemble.data import Dataset
 from causal_ensemble.evaluate import hard_probabilities
-from causal_ensemble.experts import KnowledgeMasks, make_panel
-from causal_ensemble.experts._bootstrap import (
-    BootstrapResult,
-    FitRecord,
-    resample_indices,
-    resampling_scheme,
-    run_panel,
-)
-from causal_ensemble.experts._graph import EndpointGraph
-from causal_ensemble.pooling import ExpertWeights, Pool, PooledBeliefs, PoolSettings, find_contested
-from causal_ensemble.pooling import reliability_weights as pool_weights
-from causal_ensemble.referee import NoReferee, Referee, RefereeContext, StatsReferee, apply_verdicts
+from causal_ensemble.experts import BootstrapResult, EndpointGraph, FitRecord, KnowledgeMasks
+from causal_ensemble.pooling import ExpertWeights, Pool, PooledBeliefs, PoolSettings
+from causal_ensemble.referee import NoReferee, Referee, StatsReferee
 
 logger = logging.getLogger(__name__)
 
@@ -129,15 +123,28 @@ class MethodOutput:
 
 @dataclass(frozen=True)
 class PanelInput:
-    values: FloatMatrix
-    discrete: BoolMatrix
-    names: tuple[str, ...]
-    descriptions: Mapping[str, str]
+    """One benchmark cell's table and the ensemble settings of its suite."""
+
+    dataset: Dataset
     experts: tuple[str, ...]
     n_bootstrap: int
     seed: int
     n_jobs: int
     time_limit_s: float
+
+    def ensemble(self) -> Ensemble:
+        """The same :class:`Ensemble` ``cea discover`` would build with these settings (no fit cache, so
+        timings are real)."""
+        return Ensemble(
+            list(self.experts),
+            n_bootstrap=self.n_bootstrap,
+            threshold=CEA_SETTINGS.threshold,
+            margin=CEA_SETTINGS.margin,
+            seed=self.seed,
+            n_jobs=self.n_jobs,
+            time_limit=self.time_limit_s,
+            cache=False,
+        )
 
 
 def _graph_matrices(g: EndpointGraph) -> tuple[BoolMatrix, BoolMatrix]:
@@ -162,27 +169,35 @@ def _beliefs_matrix(pooled: PooledBeliefs) -> FloatMatrix:
     return np.clip(pooled.adjacency * pooled.orientation, 0.0, 1.0)
 
 
-def _pooled_output(
-    method: str,
-    pool: Pool,
-    settings: PoolSettings,
-    seconds_before: float,
-    *,
-    referee: Referee | None = None,
-    context: RefereeContext | None = None,
-) -> MethodOutput:
+def _pooled_output(method: str, pool: Pool, settings: PoolSettings, seconds_before: float) -> MethodOutput:
+    """A baseline pooled without referee or knowledge (vote, bagging)."""
     start = time.perf_counter()
     pooled = pool.pooled()
-    queries = 0
-    if referee is not None and context is not None:
-        contested = find_contested(pooled, settings)
-        verdicts = referee.referee(contested, context) if contested else []
-        pooled, _ = apply_verdicts(pool, pooled, verdicts)
-        queries = referee.report().queries
     graph = assemble(pooled, settings, KnowledgeMasks.none(pooled.adjacency.shape[0]))
     D, U = _assembled_matrices(graph)
     seconds = seconds_before + time.perf_counter() - start
-    return MethodOutput(method, seconds, D, U, _beliefs_matrix(pooled), queries=queries)
+    return MethodOutput(method, seconds, D, U, _beliefs_matrix(pooled))
+
+
+def _result_output(method: str, result: EnsembleResult, seconds: float) -> MethodOutput:
+    """A CEA run's graph as matrices over the result's variables; ``prob_directed`` is P(i -> j) =
+    P(adjacent) x P(i -> j | adjacent) from the final pooled beliefs of every pair."""
+    idx = {n: k for k, n in enumerate(result.names)}
+    d = len(idx)
+    D = np.zeros((d, d), dtype=bool)
+    U = np.zeros((d, d), dtype=bool)
+    P = np.zeros((d, d))
+    for e in result.edges:
+        s, t = idx[e.source], idx[e.target]
+        if e.type is EdgeType.DIRECTED:
+            D[s, t] = True
+        else:
+            U[s, t] = U[t, s] = True
+    for p in result.pair_beliefs:
+        s, t = idx[p.source], idx[p.target]
+        P[s, t] = p.adjacency * p.orientation
+        P[t, s] = p.adjacency * (1.0 - p.orientation)
+    return MethodOutput(method, seconds, D, U, P, queries=result.referee.queries)
 
 
 def _failed(method: str, seconds: float, error: str) -> MethodOutput:
@@ -196,21 +211,10 @@ def run_panel_group(
     *,
     on_fit: Callable[[FitRecord], None] | None = None,
 ) -> list[MethodOutput]:
-    """Fit the panel once and derive every selected panel method from the fits."""
-    panel = make_panel(list(inp.experts))
-    n = inp.values.shape[0]
-    resamples = resample_indices(n, inp.n_bootstrap, inp.seed, scheme=resampling_scheme(inp.discrete))
-    runs = run_panel(
-        panel,
-        inp.values,
-        discrete=inp.discrete,
-        n_bootstrap=inp.n_bootstrap,
-        seed=inp.seed,
-        n_jobs=inp.n_jobs,
-        time_limit_s=inp.time_limit_s,
-        on_fit=on_fit,
-        resamples=resamples,
-    )
+    """Fit the panel once (``Ensemble.fit_panel``) and derive every selected panel method from the fits."""
+    ensemble = inp.ensemble()
+    fit = ensemble.fit_panel(inp.dataset, on_fit=on_fit)
+    runs = fit.runs
     outputs: list[MethodOutput] = []
     if "single" in methods:
         outputs += [_single(r) for r in runs]
@@ -222,7 +226,7 @@ def run_panel_group(
     if oracle is None:
         cea = [m for m in cea if m != "cea-llm"]
     if cea:
-        outputs += _cea(inp, runs, resamples, cea, oracle, disguised="memorisation" in methods)
+        outputs += _cea(inp, ensemble, fit, cea, oracle, disguised="memorisation" in methods)
     return outputs
 
 
@@ -255,56 +259,48 @@ def _vote(runs: Sequence[BootstrapResult]) -> MethodOutput:
 
 def _cea(
     inp: PanelInput,
-    runs: Sequence[BootstrapResult],
-    resamples: Sequence[npt.NDArray[np.int64]],
+    ensemble: Ensemble,
+    fit: PanelFit,
     methods: Sequence[str],
     oracle: YesNoOracle | None,
     *,
     disguised: bool,
 ) -> list[MethodOutput]:
-    fit_seconds = sum(r.seconds for r in runs)
-    start = time.perf_counter()
-    beliefs: list[ExpertBeliefs | None] = [
-        beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs
-    ]
-    alive = [k for k, b in enumerate(beliefs) if b is not None]
-    if not alive:
-        errors = "; ".join(f"{r.name}: {r.error}" for r in runs)
-        return [_failed(m, fit_seconds, f"no expert produced a graph: {errors}") for m in methods]
-    discrete_data = bool(inp.discrete.all())
-    weights = pool_weights(runs, beliefs, inp.values, resamples, discrete=discrete_data).subset(alive)
-    pool = Pool([b for b in beliefs if b is not None], weights)
-    context = RefereeContext(
-        inp.names, dict(inp.descriptions), pool, {r.name: r.expert for r in runs}, inp.values, inp.discrete
-    )
-    before = fit_seconds + time.perf_counter() - start
-    outputs = []
+    """Each CEA method is ``Ensemble.decide`` on the same panel fit with another referee: the very stage
+    ``cea discover`` runs, so the benchmark scores the product, not a copy of it."""
+    fit_seconds = sum(r.seconds for r in fit.runs)
+    before = fit_seconds + fit.pooling_seconds
+    ds = inp.dataset
+    referees: list[tuple[str, Callable[[], Referee]]] = []
     for m in methods:
+        if m == "cea-none":
+            referees.append((m, NoReferee))
+        elif m == "cea-stats":
+            referees.append((m, StatsReferee))
+        elif oracle is not None:
+            for disguise in (False, True) if disguised else (False,):
+                name = m + ("-disguised" if disguise else "")
+                referees.append((name, _oracle_referee(oracle, ds, disguise)))
+    outputs = []
+    for name, make in referees:
+        start = time.perf_counter()
         try:
-            if m == "cea-none":
-                outputs.append(
-                    _pooled_output(m, pool, CEA_SETTINGS, before, referee=NoReferee(), context=context)
-                )
-            elif m == "cea-stats":
-                outputs.append(
-                    _pooled_output(m, pool, CEA_SETTINGS, before, referee=StatsReferee(), context=context)
-                )
-            elif oracle is not None:
-                for disguise in (False, True) if disguised else (False,):
-                    vocab = Vocabulary.of(inp.names, inp.descriptions, disguise=disguise)
-                    ref = (
-                        oracle.referee(disguise_names=disguise)
-                        if isinstance(oracle, LLMOracle)
-                        else OracleReferee(oracle, vocab)
-                    )
-                    name = m + ("-disguised" if disguise else "")
-                    outputs.append(
-                        _pooled_output(name, pool, CEA_SETTINGS, before, referee=ref, context=context)
-                    )
+            result = ensemble.decide(fit, make())
         except Exception as exc:  # a failing referee is a failed row, never a failed benchmark
-            logger.warning("%s failed: %s", m, exc)
-            outputs.append(_failed(m, before, f"{type(exc).__name__}: {exc}"))
+            logger.warning("%s failed: %s", name, exc)
+            outputs.append(_failed(name, before, f"{type(exc).__name__}: {exc}"))
+            continue
+        outputs.append(_result_output(name, result, before + time.perf_counter() - start))
     return outputs
+
+
+def _oracle_referee(oracle: YesNoOracle, ds: Dataset, disguise: bool) -> Callable[[], Referee]:
+    def make() -> Referee:
+        if isinstance(oracle, LLMOracle):
+            return oracle.referee(disguise_names=disguise)
+        return OracleReferee(oracle, Vocabulary.of(ds.names, dict(ds.descriptions), disguise=disguise))
+
+    return make
 
 
 def run_llm_group(

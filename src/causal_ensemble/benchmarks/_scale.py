@@ -59,7 +59,8 @@ def _peak_mb() -> float:
 
 def run_one(d: int, n: int, backend: str, cores: int, n_bootstrap: int | None, seed: int = 0) -> ScaleRow:
     """One ensemble run in this process (the CLI of this module runs it in a fresh subprocess)."""
-    from causal_ensemble import discover, from_frame
+    from causal_ensemble._pipeline import discover
+    from causal_ensemble.data import from_frame
     from causal_ensemble.data.datasets import load_dataset
 
     data = load_dataset(f"synth-linear-gaussian-er-d{d}", n=n, seed=seed)

@@ -10,8 +10,9 @@ suites, methods and metrics for users.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from causal_ensemble._errors import InputError
+from causal_ensemble._errors import ParameterError
 
 MECHANISMS = ("linear-gaussian", "linear-nongaussian", "nonlinear")
 GRAPHS = ("er", "sf")
@@ -57,6 +58,15 @@ def _synthetic(ds: tuple[int, ...], n: int, seeds: tuple[int, ...]) -> list[Data
 
 def _bnlearn(ns: tuple[int, ...], seeds: tuple[int, ...]) -> list[DatasetSpec]:
     return [DatasetSpec(f"bn-{net}", n, seeds) for n in ns for net in BN_NETWORKS]
+
+
+class SuiteName(StrEnum):
+    """The suites ``cea benchmark --suite`` runs; ``scale`` times the whole ensemble against d instead."""
+
+    QUICK = "quick"
+    STANDARD = "standard"
+    FULL = "full"
+    SCALE = "scale"
 
 
 SUITES: dict[str, SuiteSpec] = {
@@ -105,8 +115,8 @@ SUITES: dict[str, SuiteSpec] = {
 }
 
 
-def get_suite(name: str) -> SuiteSpec:
+def get_suite(name: str | SuiteName) -> SuiteSpec:
     try:
-        return SUITES[name.strip().lower()]
+        return SUITES[str(name).strip().lower()]
     except KeyError:
-        raise InputError(f"--suite must be one of {', '.join(SUITES)}; got {name!r}") from None
+        raise ParameterError("suite", f"must be one of {', '.join(SUITES)}; got {name!r}") from None

@@ -6,18 +6,62 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from causal_ensemble._errors import CausalEnsembleError, InputError
+from causal_ensemble._errors import CausalEnsembleError, InputError, ParameterError
+from causal_ensemble.benchmarks import SuiteName
+from causal_ensemble.referee import RefereeKind
+from causal_ensemble.report import ExportFormat
+
+# Typer may vendor its own click; take its usage-error class from the public BadParameter it raises.
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (an unknown flag, a bad choice) in the same one-line form as the library's errors.
+
+    Click would print a usage block and a boxed message; scripts that read stderr, and users, get one
+    line naming the option instead, with exit code 2. ``--help`` and a bare ``cea`` still print help.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as exc:
+            ctx = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+                print(ctx.get_help(), file=sys.stderr)
+            else:
+                message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+                print(f"cea: error: {message}", file=sys.stderr)
+            code: int = 2
+        except typer.Abort:
+            print("cea: aborted", file=sys.stderr)
+            code = 1
+        else:
+            code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="cea",
     help="Causal Ensemble Agent: learn a causal graph with per-edge probabilities and provenance.",
     no_args_is_help=True,
@@ -26,12 +70,31 @@ app = typer.Typer(
 )
 datasets_app = typer.Typer(help="Bundled benchmark datasets.", no_args_is_help=True)
 app.add_typer(datasets_app, name="datasets")
+experts_app = typer.Typer(help="The causal-discovery experts an ensemble can use.", no_args_is_help=True)
+app.add_typer(experts_app, name="experts")
 
 err = Console(stderr=True)
 out = Console()
 logger = logging.getLogger("causal_ensemble")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# The library names its parameters; the command line names its flags.
+FLAGS = {
+    "n_bootstrap": "--bootstrap",
+    "n_jobs": "--jobs",
+    "time_limit": "--time-limit",
+    "memory_limit": "--memory-limit",
+    "llm_budget": "--llm-budget",
+}
+
+
+def _message(exc: InputError) -> str:
+    if isinstance(exc, ParameterError):
+        flag = FLAGS.get(exc.parameter, "--" + exc.parameter.replace("_", "-"))
+        return f"{flag} {exc.problem}".splitlines()[0]
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def user_errors(func: F) -> F:
@@ -44,7 +107,7 @@ def user_errors(func: F) -> F:
         except CausalEnsembleError as exc:
             if not isinstance(exc, InputError):
                 raise
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            msg = _message(exc)
             print(f"cea: error: {msg}", file=sys.stderr)
             raise typer.Exit(code=2) from None
 
@@ -76,15 +139,18 @@ def discover(
         Path | None, typer.Option(help="Background knowledge YAML/JSON: tiers, required, forbidden.")
     ] = None,
     experts: Annotated[
-        str | None, typer.Option(help="Comma-separated experts (default: a panel for the data kind).")
+        str | None,
+        typer.Option(
+            help="Comma-separated experts (default: a panel for the data kind; see `cea experts list`)."
+        ),
     ] = None,
     bootstrap: Annotated[
         int | None,
-        typer.Option(help="Bootstrap resamples per expert (default 20; fewer for wide tables, see README)."),
+        typer.Option(help="Resamples per expert (default 20; fewer for wide tables, see README)."),
     ] = None,
     referee: Annotated[
-        str, typer.Option(help="Who settles contested decisions: none|stats|llm|human|knowledge.")
-    ] = "none",
+        RefereeKind, typer.Option(help="Who settles contested decisions.", case_sensitive=False)
+    ] = RefereeKind.NONE,
     llm: Annotated[
         str | None,
         typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL)."),
@@ -123,52 +189,37 @@ def discover(
     ] = None,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
-    from causal_ensemble._discover import RunSettings
-    from causal_ensemble._discover import discover as run_discover
+    from causal_ensemble._pipeline import Ensemble
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
-    from causal_ensemble.experts import make_panel
-    from causal_ensemble.experts._base import data_kind
-    from causal_ensemble.referee import make_referee
+    from causal_ensemble.experts import FitCache, default_cache_dir
     from causal_ensemble.report import write_outputs
 
-    RunSettings(20 if bootstrap is None else bootstrap, threshold, margin, seed, jobs, time_limit)
-    from causal_ensemble.experts._cache import FitCache, default_cache_dir
-
-    if memory_limit is not None and memory_limit <= 0:
-        raise InputError(f"--memory-limit must be > 0 MB, got {memory_limit}")
     if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
         raise InputError(f"--cache-dir {cache_dir}: exists and is not a directory")
     fit_cache = None if no_cache else FitCache(cache_dir if cache_dir is not None else default_cache_dir())
-    client = None
-    if scheduler is not None:
-        from causal_ensemble.experts._bootstrap import connect
-
-        client, _ = connect(scheduler)
-    names = [x for x in experts.split(",") if x.strip()] if experts is not None else None
-    if names is not None and not names:
-        raise InputError("--experts: name at least one expert")
-    panel = make_panel(names) if names is not None else None
-    if llm_budget < 0:
-        raise InputError(f"--llm-budget must be >= 0, got {llm_budget}")
-    ref = make_referee(referee, llm=llm, llm_budget=llm_budget)
+    names = [x.strip() for x in experts.split(",") if x.strip()] if experts is not None else None
+    ensemble = Ensemble(
+        names,
+        referee=referee,
+        llm=llm,
+        llm_budget=llm_budget,
+        n_bootstrap=bootstrap,
+        threshold=threshold,
+        margin=margin,
+        seed=seed,
+        n_jobs=jobs,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+        scheduler=scheduler,
+        cache=fit_cache if fit_cache is not None else False,
+    )
+    ensemble._check_params()  # every flag checked before the data is read
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
     know = load_knowledge(knowledge, ds.names) if knowledge is not None else None
-    if ref.kind == "knowledge" and (know is None or know.is_empty):
-        raise InputError("--referee knowledge needs a non-empty --knowledge FILE")
-    for note in ds.notes:
-        err.print(f"[yellow]note:[/] {note}")
-
-    from causal_ensemble.experts._scaling import plan_panel
-
-    plan = plan_panel(
-        data_kind(ds.discrete_mask), ds.n_vars, scale_panel=panel is None, scale_bootstrap=bootstrap is None
-    )
-    if panel is None:
-        panel = make_panel(plan.experts)
-    if bootstrap is None:
-        bootstrap = plan.n_bootstrap
+    ref = ensemble._make_referee(know)
+    plan = ensemble.plan(ds)
     for note in plan.notes:
         err.print(f"[yellow]note:[/] {note}")
     progress = Progress(
@@ -177,32 +228,18 @@ def discover(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        disable=quiet or ref.kind == "human",  # a live bar would swallow the referee's prompts
+        disable=quiet or ref.kind == RefereeKind.HUMAN,  # a live bar would swallow the referee's prompts
         transient=False,
     )
     try:
         with progress:
-            task = progress.add_task("experts x resamples", total=len(panel) * (bootstrap + 1))
+            task = progress.add_task("experts x resamples", total=plan.n_fits)
 
             def on_fit(record: Any) -> None:
                 progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
 
-            result = run_discover(
-                ds,
-                knowledge=know,
-                experts=panel,
-                referee=ref,
-                n_bootstrap=bootstrap,
-                threshold=threshold,
-                margin=margin,
-                seed=seed,
-                n_jobs=jobs,
-                time_limit=time_limit,
-                on_fit=on_fit,
-                scheduler=client,
-                cache=fit_cache,
-                memory_limit=memory_limit,
-            )
+            panel_fit = ensemble.fit_panel(ds, knowledge=know, on_fit=on_fit)
+        result = ensemble.decide(panel_fit, ref, variables=ds)
     except KeyboardInterrupt:
         resume = (
             f"the finished fits are in the fit cache {fit_cache.root}: run the same command again to resume"
@@ -211,9 +248,6 @@ def discover(
         )
         print(f"cea: interrupted; nothing was written to {out_dir}; {resume}", file=sys.stderr)
         raise typer.Exit(code=130) from None
-    finally:
-        if client is not None:
-            client.close()
     paths = write_outputs(result, out_dir)
     if not quiet:
         _summary(result)
@@ -235,6 +269,27 @@ def _summary(result: Any) -> None:
         if x.error:
             err.print(f"[yellow]{x.name}:[/] {x.error}")
     err.print(repr(result))
+
+
+@experts_app.command("list")
+@user_errors
+def experts_list() -> None:
+    """Every expert: its family, the data kinds it takes, and the assumptions it makes."""
+    from causal_ensemble.experts import describe_experts
+
+    table = Table()
+    table.add_column("expert", no_wrap=True)
+    table.add_column("family", no_wrap=True)
+    table.add_column("data", no_wrap=True)
+    table.add_column("assumptions", overflow="fold")
+    for info in describe_experts():
+        table.add_row(
+            info.name,
+            str(info.family),
+            ", ".join(str(k) for k in info.data_kinds),
+            "; ".join(info.assumptions),
+        )
+    out.print(table)
 
 
 @datasets_app.command("list")
@@ -344,7 +399,9 @@ def report_cmd(
 @user_errors
 def export_cmd(
     graph_json: Annotated[Path, typer.Argument(help="A graph.json written by `cea discover`.")],
-    fmt: Annotated[str, typer.Option("--format", help="dot, graphml, json or csv (adjacency matrix).")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv is the adjacency matrix.", case_sensitive=False)
+    ],
     out_file: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: print to stdout).")
     ] = None,
@@ -364,8 +421,12 @@ def export_cmd(
 @user_errors
 def benchmark(
     suite: Annotated[
-        str, typer.Option(help="Suite: quick (CI), standard, full, scale (wall time and memory vs d).")
-    ] = "quick",
+        SuiteName,
+        typer.Option(
+            help="quick (CI), standard (the README table), full, scale (wall time and memory vs d).",
+            case_sensitive=False,
+        ),
+    ] = SuiteName.QUICK,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default: results/benchmark-SUITE).")
     ] = None,
@@ -391,7 +452,7 @@ def benchmark(
     from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
     from causal_ensemble.benchmarks._harness import Cell
 
-    if suite.strip().lower() == "scale":
+    if suite is SuiteName.SCALE:
         _scale_suite(out_dir, datasets)
         return
     spec = get_suite(suite)
@@ -435,7 +496,7 @@ def benchmark(
 
 
 def _scale_suite(out_dir: Path | None, datasets: str | None) -> None:
-    """``--suite scale``: the whole ensemble per d, locally and on a 2-worker LocalCluster (issue 6)."""
+    """``--suite scale``: the whole ensemble per d, locally and on a 2-worker LocalCluster."""
     from causal_ensemble.benchmarks._scale import format_table, scale_benchmark
 
     try:

@@ -1,6 +1,13 @@
 """Experts: established causal-discovery algorithms behind one scikit-learn style contract."""
 
-from causal_ensemble.experts._base import DataKind, Expert, Family, KnowledgeMasks, enforce_knowledge
+from causal_ensemble.experts._base import (
+    DataKind,
+    Expert,
+    Family,
+    KnowledgeMasks,
+    data_kind,
+    enforce_knowledge,
+)
 from causal_ensemble.experts._cache import FitCache, default_cache_dir, resolve_cache
 from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
 from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
@@ -18,6 +25,7 @@ from causal_ensemble.experts._registry import (
     make_panel,
 )
 from causal_ensemble.experts._resampling import ResamplingScheme, resample_indices, resampling_scheme
+from causal_ensemble.experts._scaling import PanelPlan, plan_panel
 
 __all__ = [
     "BOSS",
@@ -42,15 +50,18 @@ __all__ = [
     "GRaSP",
     "KnowledgeMasks",
     "Mark",
+    "PanelPlan",
     "ResamplingScheme",
     "available_experts",
     "connect",
+    "data_kind",
     "default_cache_dir",
     "default_panel",
     "describe_experts",
     "enforce_knowledge",
     "make_expert",
     "make_panel",
+    "plan_panel",
     "resample_indices",
     "resampling_scheme",
     "resolve_cache",

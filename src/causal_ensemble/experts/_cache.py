@@ -93,12 +93,13 @@ def _module_path(name: str) -> Path | None:
     return Path(origin)
 
 
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # src/causal_ensemble, without importing the package
+
+
 @functools.lru_cache(maxsize=1024)
 def _package_file(name: str) -> str | None:
     """The file of a module of this package, if ``name`` is one (and not a name defined in one)."""
-    import causal_ensemble
-
-    base = Path(causal_ensemble.__file__).parent.joinpath(*name.split(".")[1:])
+    base = _PACKAGE_ROOT.joinpath(*name.split(".")[1:])
     for candidate in (base / "__init__.py", base.with_suffix(".py")):
         if candidate.is_file():
             return str(candidate)

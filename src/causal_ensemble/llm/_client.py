@@ -11,7 +11,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from causal_ensemble._errors import CausalEnsembleError, InputError
+from causal_ensemble._errors import (
+    LLMBudgetError,
+    LLMError,
+    LLMTimeoutError,
+    LLMTransientError,
+    ModelNotInstalledError,
+)
+
+__all__ = [
+    "ChatModel",
+    "Completion",
+    "JsonSchema",
+    "LLMBudgetError",
+    "LLMError",
+    "LLMTimeoutError",
+    "LLMTransientError",
+    "Message",
+    "ModelNotInstalledError",
+    "Role",
+]
 
 Role = Literal["system", "user", "assistant"]
 JsonSchema = Mapping[str, Any]
@@ -30,26 +49,6 @@ class Completion:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
-
-
-class LLMError(CausalEnsembleError, RuntimeError):
-    """A model call failed; the referee falls back to the statistical referee for that decision."""
-
-
-class LLMTransientError(LLMError):
-    """Worth retrying: HTTP 429, 5xx, a dropped connection."""
-
-
-class LLMTimeoutError(LLMError, TimeoutError):
-    """A call ran past its time limit."""
-
-
-class LLMBudgetError(LLMError):
-    """The per-run query budget is spent; no further model calls are made in this run."""
-
-
-class ModelNotInstalledError(InputError):
-    """The weights of the requested model are not installed; the message names the pip command."""
 
 
 @runtime_checkable

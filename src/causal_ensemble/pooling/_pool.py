@@ -15,7 +15,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from causal_ensemble._errors import InputError
+from causal_ensemble._errors import InputError, ParameterError
 from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.pooling._weights import ExpertWeights
 
@@ -51,14 +51,26 @@ class Contested:
 
 @dataclass(frozen=True)
 class PoolSettings:
+    """The decision rule: keep an edge at pooled adjacency >= ``threshold``; a decision within ``margin``
+    of its threshold is contested.
+
+    ``0 < margin < min(threshold, 1 - threshold)``: with ``margin = 0`` nothing is ever contested and the
+    undecided orientation band is empty (every undecided edge would be oriented by column order); with
+    ``threshold - margin <= 0`` every non-adjacent pair would be contested.
+    """
+
     threshold: float = 0.5
     margin: float = 0.1
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
-            raise InputError(f"--threshold must be in (0, 1), got {self.threshold}")
-        if not 0.0 <= self.margin < 0.5:
-            raise InputError(f"--margin must be in [0, 0.5), got {self.margin}")
+            raise ParameterError("threshold", f"must be in (0, 1), got {self.threshold}")
+        bound = min(self.threshold, 1.0 - self.threshold)
+        if not 0.0 < self.margin < bound:
+            raise ParameterError(
+                "margin",
+                f"must be in (0, {bound:g}) (below both threshold and 1 - threshold), got {self.margin}",
+            )
 
 
 @dataclass

@@ -44,9 +44,9 @@ import numpy.typing as npt
 from scipy import stats
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.beliefs import ExpertBeliefs, reachability
-from causal_ensemble.experts._bootstrap import BootstrapResult
-from causal_ensemble.experts._graph import EndpointGraph
+from causal_ensemble.beliefs import ExpertBeliefs
+from causal_ensemble.experts import BootstrapResult
+from causal_ensemble.scoring import bic_penalty, heldout_gain, oob_gains
 
 FloatVector = npt.NDArray[np.float64]
 
@@ -74,11 +74,6 @@ class ExpertWeights:
     def as_dict(self) -> dict[str, float]:
         return {n: float(v) for n, v in zip(self.names, self.values, strict=True)}
 
-    def replaced(self, values: npt.ArrayLike, rule: str) -> ExpertWeights:
-        v = np.asarray(values, dtype=np.float64)
-        total = v.sum()
-        return ExpertWeights(self.names, v / total if total > 0 else v, self.stability, self.fit_gain, rule)
-
     def subset(self, indices: Sequence[int]) -> ExpertWeights:
         """The weights of some experts only, renormalised (used to drop experts that produced nothing)."""
         idx = list(indices)
@@ -102,168 +97,6 @@ def stability(beliefs: ExpertBeliefs) -> float:
     if seen.size == 0:
         return 1.0
     return float(1.0 - np.mean(4.0 * seen * (1.0 - seen)))
-
-
-def _consistent_extension(adj: npt.NDArray[np.bool_], directed: npt.NDArray[np.bool_]) -> list[int] | None:
-    """A topological order of a DAG that extends the partially directed graph without creating new
-    v-structures (Dor & Tarsi 1992), or None when there is none (the graph is not a valid CPDAG/PDAG).
-
-    Why: orienting the undirected edges of a CPDAG along an arbitrary order can create unshielded
-    colliders the CPDAG does not have, i.e. a different, worse-fitting model; experts that return
-    equivalence classes (PC, GES, GRaSP) would then be scored below experts that return DAGs.
-    """
-    d = adj.shape[0]
-    left = list(range(d))
-    removed: list[int] = []
-    while left:
-        for x in left:
-            others = [v for v in left if v != x]
-            if any(directed[x, v] for v in others):  # x must be a sink among the directed edges
-                continue
-            und = [y for y in others if adj[x, y] and not directed[y, x]]
-            nbrs = [v for v in others if adj[x, v]]
-            if all(adj[y, v] for y in und for v in nbrs if v != y):
-                removed.append(x)
-                left.remove(x)
-                break
-        else:
-            return None
-    return removed[::-1]
-
-
-def _dag_parents(graph: EndpointGraph) -> list[list[int]]:
-    """Parents in one DAG consistent with the graph's directed edges: a consistent extension of the
-    partially directed graph where one exists, else undirected edges follow a topological order of the
-    directed part (or the column order when that part is cyclic)."""
-    d = graph.n_nodes
-    directed = graph.directed()
-    adj = graph.adjacency()
-    order = _consistent_extension(adj, directed)
-    if order is None:
-        r = reachability(directed)
-        if np.any(np.diag(r)):  # cyclic directed part: fall back to column order
-            order = list(range(d))
-        else:
-            # Kahn's algorithm, smallest index first, for a deterministic order.
-            indeg = directed.sum(axis=0).astype(int)
-            order, ready = [], sorted(np.flatnonzero(indeg == 0).tolist())
-            while ready:
-                v = ready.pop(0)
-                order.append(v)
-                for w in np.flatnonzero(directed[v]):
-                    indeg[w] -= 1
-                    if indeg[w] == 0:
-                        ready.append(int(w))
-                        ready.sort()
-    pos = np.empty(d, dtype=int)
-    pos[order] = np.arange(d)
-    parents: list[list[int]] = []
-    for j in range(d):
-        ps = [
-            i for i in np.flatnonzero(adj[:, j]) if directed[i, j] or (not directed[j, i] and pos[i] < pos[j])
-        ]
-        parents.append([int(i) for i in ps])
-    return parents
-
-
-def _gaussian_ll(
-    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
-) -> float:
-    y, yt = train[:, j], test[:, j]
-    if ps:
-        A = np.c_[np.ones(len(train)), train[:, ps]]
-        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-        resid, resid_t = y - A @ coef, yt - np.c_[np.ones(len(test)), test[:, ps]] @ coef
-    else:
-        resid, resid_t = y - y.mean(), yt - y.mean()
-    var = max(float(resid.var()), 1e-12)
-    return float(np.sum(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var)))
-
-
-def _multinomial_ll(
-    train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
-) -> float:
-    k = int(max(train[:, j].max(), test[:, j].max())) + 1
-    if ps:
-        radix = np.maximum(np.maximum(train[:, ps].max(axis=0), test[:, ps].max(axis=0)) + 1, 1)
-        mult = np.cumprod(np.r_[1, radix[:-1]])
-        cfg, cfg_t = train[:, ps] @ mult, test[:, ps] @ mult
-    else:
-        cfg, cfg_t = np.zeros(len(train), dtype=np.int64), np.zeros(len(test), dtype=np.int64)
-    _, inv = np.unique(np.r_[cfg, cfg_t], return_inverse=True)
-    c_tr, c_te = inv[: len(cfg)], inv[len(cfg) :]
-    counts = np.ones((int(inv.max()) + 1, k))  # Laplace smoothing: unseen configurations stay finite
-    np.add.at(counts, (c_tr, train[:, j]), 1.0)
-    probs = counts / counts.sum(axis=1, keepdims=True)
-    return float(np.sum(np.log(probs[c_te, test[:, j]])))
-
-
-def heldout_gain(
-    graph: EndpointGraph, train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], discrete: bool
-) -> float:
-    """Out-of-sample log-likelihood gain per test row of the graph's model over the empty graph."""
-    if len(test) == 0:
-        return 0.0
-    parents = _dag_parents(graph)
-    if discrete:
-        tr, te = train.astype(np.int64), test.astype(np.int64)
-        gain = sum(
-            _multinomial_ll(tr, te, j, ps) - _multinomial_ll(tr, te, j, []) for j, ps in enumerate(parents)
-        )
-    else:
-        gain = sum(
-            _gaussian_ll(train, test, j, ps) - _gaussian_ll(train, test, j, [])
-            for j, ps in enumerate(parents)
-        )
-    return gain / len(test)
-
-
-def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: bool) -> float:
-    """Schwarz's penalty per row, ``dof · log(n) / (2 n)``, for the parameters the graph adds to the
-    empty graph (one coefficient per parent; ``(r_j − 1)(q_j − 1)`` table entries for a discrete node
-    with ``r_j`` states and ``q_j`` parent configurations).
-
-    Why on top of a held-out score: held-out likelihood estimates predictive risk, and a supergraph of
-    the true graph has the same risk up to ``O(1/n)``, so it cannot tell the true graph from a denser
-    one; adding the BIC penalty makes the comparison selection-consistent (the reason BIC-scored search
-    such as GES is consistent).
-    """
-    n = len(train)
-    if n < 2:
-        return 0.0
-    parents = _dag_parents(graph)
-    if discrete:
-        card = train.astype(np.int64).max(axis=0) + 1
-        dof = sum((int(card[j]) - 1) * (int(np.prod(card[ps])) - 1) for j, ps in enumerate(parents) if ps)
-    else:
-        dof = sum(len(ps) for ps in parents)
-    return float(dof * np.log(n) / (2.0 * n))
-
-
-def oob_gains(
-    result: BootstrapResult,
-    X: npt.NDArray[np.float64],
-    resamples: Sequence[npt.NDArray[np.int64]],
-    discrete: bool,
-    *,
-    penalised: bool = True,
-) -> FloatVector:
-    """Out-of-bag gain per row of each resample graph, indexed by resample (NaN where the fit failed).
-
-    Kept per resample, not averaged, because every expert is scored on the *same* out-of-bag rows of a
-    resample: differences between experts are then paired, and far less noisy than the gains themselves
-    (which swing with the particular rows left out).
-    """
-    gains = np.full(len(resamples), np.nan)
-    n = len(X)
-    for rec in result.ok_resamples:
-        rows = resamples[rec.resample]
-        oob = np.setdiff1d(np.arange(n), rows)
-        if rec.graph is not None and oob.size:
-            gains[rec.resample] = heldout_gain(rec.graph, X[rows], X[oob], discrete)
-            if penalised:
-                gains[rec.resample] -= bic_penalty(rec.graph, X[rows], discrete)
-    return gains
 
 
 def expert_fit(

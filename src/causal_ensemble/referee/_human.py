@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from causal_ensemble.pooling import Contested
-from causal_ensemble.referee._base import RefereeContext, RefereeSummary, Verdict
+from causal_ensemble.pooling import Contested, Verdict
+from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
 from causal_ensemble.referee._reading import Reading, reading_weights
 
 CHOICES = {"1": "a causes b", "2": "b causes a", "3": "no edge", "4": "don't know"}
@@ -21,7 +21,7 @@ MAX_TRIES = 3
 
 
 class HumanReferee:
-    kind = "human"
+    kind: str = RefereeKind.HUMAN
     model: str | None = None
 
     def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.pooling import Contested, Level
-from causal_ensemble.referee._base import RefereeContext, RefereeSummary, Verdict
+from causal_ensemble.pooling import Contested, Level, Verdict
+from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
 from causal_ensemble.referee._reading import Reading, reading_weights
 
 
 class KnowledgeReferee:
-    kind = "knowledge"
+    kind: str = RefereeKind.KNOWLEDGE
     model: str | None = None
 
     def __init__(self) -> None:

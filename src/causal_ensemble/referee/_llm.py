@@ -33,8 +33,8 @@ from causal_ensemble.llm import (
     make_chat_model,
     parse_llm_spec,
 )
-from causal_ensemble.pooling import Contested, Level
-from causal_ensemble.referee._base import RefereeContext, RefereeSummary, Verdict
+from causal_ensemble.pooling import Contested, Level, Verdict
+from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
 from causal_ensemble.referee._reading import Reading, reading_weights
 from causal_ensemble.referee._stats import StatsReferee, diagnose_pair
 
@@ -78,7 +78,7 @@ class LLMReferee:
     """``--referee llm``. ``disguise_names`` shows the model V1..Vd instead of column names (descriptions
     kept), to measure how much of its help comes from recognising the names."""
 
-    kind = "llm"
+    kind: str = RefereeKind.LLM
 
     def __init__(
         self,

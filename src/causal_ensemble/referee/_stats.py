@@ -30,8 +30,8 @@ import numpy.typing as npt
 from scipy import stats
 
 from causal_ensemble.experts import Expert, Family
-from causal_ensemble.pooling import Contested, Level
-from causal_ensemble.referee._base import RefereeContext, RefereeSummary, Verdict
+from causal_ensemble.pooling import Contested, Level, Verdict
+from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
 
 FloatVector = npt.NDArray[np.float64]
 
@@ -168,7 +168,7 @@ def assumption_factor(expert: Expert, diag: PairDiagnostics, level: Level) -> tu
 class StatsReferee:
     """``--referee stats``: assumption diagnostics per contested pair, no LLM."""
 
-    kind = "stats"
+    kind: str = RefereeKind.STATS
     model: str | None = None
 
     def __init__(self) -> None:

@@ -1,9 +1,8 @@
 """Report: a result written as graph.json, graph.dot and a self-contained report.html; exports to
 GraphML, adjacency CSV and networkx; the page frame for other report pages."""
 
-from causal_ensemble.assemble._load import read_result, result_from_dict
-from causal_ensemble.report._agreement import expert_agreement
-from causal_ensemble.report._api import edge_table, summary_text, to_networkx
+from causal_ensemble._result_load import read_result, result_from_dict
+from causal_ensemble._result_views import edge_table, summary_text, to_networkx
 from causal_ensemble.report._dot import to_dot
 from causal_ensemble.report._export import ExportFormat, export_text, to_adjacency_csv, to_graphml
 from causal_ensemble.report._html import TruthOverlay, render_report, to_html
@@ -17,7 +16,6 @@ __all__ = [
     "edge_table",
     "embed_png",
     "esc",
-    "expert_agreement",
     "export_text",
     "html_page",
     "json_island",

@@ -1,34 +1,13 @@
-"""How much the experts agree: the heatmap in the report.
+"""The report's agreement heatmap: the run's all-pairs agreement, or an estimate from the kept edges.
 
-Computed over all variable pairs at run time (graph.json only keeps the experts' beliefs on the edges that
-made it into the graph, so a file without ``expert_agreement`` falls back to those edges).
+A graph.json without ``expert_agreement`` (an older file) falls back to the edges it holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
-import numpy.typing as npt
 
-from causal_ensemble.assemble import EnsembleResult
-
-
-def expert_agreement(adjacency: Mapping[str, npt.ArrayLike]) -> dict[str, dict[str, float]]:
-    """Agreement of two experts = 1 - mean |P_a(i-j) - P_b(i-j)| over the pairs i < j.
-
-    ``adjacency`` maps expert name to its (symmetric) matrix of adjacency beliefs. 1 means the two experts
-    hold the same belief about every pair; 0 means they are certain and opposite everywhere.
-    """
-    mats = {k: np.asarray(v, dtype=float) for k, v in adjacency.items()}
-    out: dict[str, dict[str, float]] = {}
-    for a, A in mats.items():
-        iu = np.triu_indices(A.shape[0], 1)
-        out[a] = {}
-        for b, B in mats.items():
-            diff = np.abs(A[iu] - B[iu])
-            out[a][b] = float(1.0 - diff.mean()) if diff.size else 1.0
-    return out
+from causal_ensemble._result import EnsembleResult
 
 
 def agreement_for_report(result: EnsembleResult) -> tuple[dict[str, dict[str, float]], str]:

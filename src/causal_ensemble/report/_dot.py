@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from causal_ensemble.assemble import EdgeType, EnsembleResult
+from causal_ensemble._result import EnsembleResult
+from causal_ensemble.assemble import EdgeType
 
 
 def _q(text: str) -> str:
@@ -18,8 +19,6 @@ def to_dot(result: EnsembleResult) -> str:
         attrs = [f"label={_q(f'{e.probability:.2f}')}", f"penwidth={0.5 + 3.0 * e.probability:.2f}"]
         if e.type is EdgeType.UNDIRECTED:
             attrs.append("dir=none")
-        elif e.type is EdgeType.BIDIRECTED:
-            attrs.append("dir=both")
         if e.referee:
             attrs.append("color=darkorange")
         lines.append(f"  {_q(e.source)} -> {_q(e.target)} [{', '.join(attrs)}];")

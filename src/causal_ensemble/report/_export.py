@@ -10,8 +10,9 @@ from enum import StrEnum
 import networkx as nx
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.assemble import EdgeType, EnsembleResult
-from causal_ensemble.report._api import to_networkx
+from causal_ensemble._result import EnsembleResult
+from causal_ensemble.assemble import EdgeType
+from causal_ensemble._result_views import to_networkx
 from causal_ensemble.report._dot import to_dot
 
 
@@ -38,7 +39,7 @@ def to_graphml(result: EnsembleResult) -> str:
 
 def to_adjacency_csv(result: EnsembleResult) -> str:
     """A square matrix with a header row and column of names: cell (row i, column j) is the probability of
-    an edge i -> j; an undirected or bidirected edge fills both cells; 0 means no edge."""
+    an edge i -> j; an undirected edge fills both cells; 0 means no edge."""
     names = list(result.names)
     idx = {n: k for k, n in enumerate(names)}
     m = [[0.0] * len(names) for _ in names]

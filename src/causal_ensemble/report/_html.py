@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from causal_ensemble.assemble import Edge, EdgeType, EnsembleResult
+from causal_ensemble._result import Edge, EnsembleResult
+from causal_ensemble.assemble import EdgeType
 from causal_ensemble.report._agreement import agreement_for_report
 from causal_ensemble.report._page import SORT_SCRIPT, esc, html_page, json_island
 from causal_ensemble.report._svg import (
@@ -28,7 +29,7 @@ from causal_ensemble.report._svg import (
     prob_colour,
 )
 
-_ARROW = {EdgeType.DIRECTED: "\u2192", EdgeType.UNDIRECTED: "\u2014", EdgeType.BIDIRECTED: "\u2194"}
+_ARROW = {EdgeType.DIRECTED: "\u2192", EdgeType.UNDIRECTED: "\u2014"}
 
 _CSS = """
 #graph{width:100%;max-width:1300px;height:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
@@ -102,7 +103,6 @@ def _legend(with_truth: bool) -> str:
         f"{swatch(prob_colour(1.0), width=5)} p = 1 (width and colour: probability)",
         f"{swatch(prob_colour(0.9))} directed",
         f"{swatch(prob_colour(0.9), '7 4', head=False)} undirected (orientation undecided)",
-        f"{swatch(prob_colour(0.9), '2 3')} bidirected",
         f'<svg width="44" height="12"><line x1="2" y1="6" x2="42" y2="6" stroke="{REFEREE_COLOUR}" '
         'stroke-opacity="0.55" stroke-width="10" stroke-linecap="round"/></svg> settled by a referee',
     ]
@@ -265,8 +265,8 @@ def _diagnostics(result: EnsembleResult) -> str:
     decisions = (
         "<table><thead><tr><th>source</th><th>target</th><th>action</th><th>reason</th></tr></thead><tbody>"
         + "".join(
-            f"<tr><td>{esc(d.get('source', ''))}</td><td>{esc(d.get('target', ''))}</td>"
-            f"<td>{esc(d.get('action', ''))}</td><td>{esc(d.get('reason', ''))}</td></tr>"
+            f"<tr><td>{esc(d.source)}</td><td>{esc(d.target)}</td>"
+            f"<td>{esc(d.action)}</td><td>{esc(d.reason)}</td></tr>"
             for d in result.decisions
         )
         + "</tbody></table>"
@@ -323,8 +323,8 @@ def render_report(
     n_ref = sum(bool(e.referee) for e in result.edges)
     ok = sum(x.status == "ok" for x in result.experts)
     subtitle = (
-        f"{len(result.variables)} variables, {len(result.edges)} edges ({n_dir} directed, {n_und} undirected "
-        f"or bidirected), {n_ref} settled by a referee; {ok}/{len(result.experts)} experts ok; "
+        f"{len(result.variables)} variables, {len(result.edges)} edges "
+        f"({n_dir} directed, {n_und} undirected), {n_ref} settled by a referee; {ok}/{len(result.experts)} experts ok; "
         f"{len(result.contested)} contested decisions; referee: {result.referee.kind}; "
         f"causal-ensemble {result.version}, seed {result.seed}"
     )

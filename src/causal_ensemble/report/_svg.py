@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from causal_ensemble.assemble import Edge, EdgeType
+from causal_ensemble._result import Edge
+from causal_ensemble.assemble import EdgeType
 from causal_ensemble.report._page import esc
 
 FONT_PX = 13
@@ -148,18 +149,14 @@ def draw_graph(
         p0, p1 = a.clip(dx, dy), b.clip(-dx, -dy)
         length, half = 8.0 + 1.6 * w, 3.5 + 0.9 * w
         heads = []
-        if e.type in (EdgeType.DIRECTED, EdgeType.BIDIRECTED):
+        if e.type is EdgeType.DIRECTED:
             heads.append(_arrow(p1, ux, uy, length, half))
             p1 = (p1[0] - ux * length * 0.9, p1[1] - uy * length * 0.9)
-        if e.type is EdgeType.BIDIRECTED:
-            heads.append(_arrow(p0, -ux, -uy, length, half))
-            p0 = (p0[0] + ux * length * 0.9, p0[1] + uy * length * 0.9)
         dash = {
             EdgeType.DIRECTED: "",
             EdgeType.UNDIRECTED: ' stroke-dasharray="7 4"',
-            EdgeType.BIDIRECTED: ' stroke-dasharray="2 3"',
         }[e.type]
-        mark = {EdgeType.DIRECTED: "->", EdgeType.UNDIRECTED: "--", EdgeType.BIDIRECTED: "<->"}[e.type]
+        mark = {EdgeType.DIRECTED: "->", EdgeType.UNDIRECTED: "--"}[e.type]
         status = (truth_status or {}).get(edge_id(e.source, e.target))
         tip = f"{e.source} {mark} {e.target}: probability {e.probability:.2f}, adjacency {e.adjacency:.2f}"
         if e.orientation is not None:

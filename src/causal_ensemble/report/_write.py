@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.assemble import EnsembleResult
+from causal_ensemble._result import EnsembleResult
 from causal_ensemble.report._dot import to_dot
 from causal_ensemble.report._html import to_html
 

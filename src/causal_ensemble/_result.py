@@ -1,15 +1,22 @@
-"""The result of a run: the assembled graph with every edge's provenance, as written to graph.json."""
+"""The run's result: the assembled graph with every edge's provenance, and its graph.json form.
+
+It sits at the top of the package, beside the pipeline that builds it, so that no stage has to import the
+report to hand its output on; the report reads this module, never the other way round (the conveniences
+below import the report lazily, at call time).
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from causal_ensemble.assemble._assemble import AssembledGraph, AssemblyDecision, EdgeType
+from causal_ensemble.assemble import AssemblyAction, EdgeType, SettledBy
+from causal_ensemble.experts import FitStatus
+from causal_ensemble.pooling import Level
 
 SCHEMA = "causal-ensemble/graph@1"
 
@@ -30,7 +37,7 @@ class ExpertOpinion:
 @dataclass(frozen=True)
 class RefereeVerdictRecord:
     by: str
-    level: str
+    level: Level
     weights: Mapping[str, float]
     before: float
     after: float
@@ -49,7 +56,7 @@ class Edge:
     orientation: float | None
     experts: Mapping[str, ExpertOpinion]
     referee: tuple[RefereeVerdictRecord, ...] = ()
-    settled_by: str = "pool"  # "pool", "referee", "knowledge" or "acyclicity"
+    settled_by: SettledBy = SettledBy.POOL
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class ExpertReport:
     name: str
     family: str
     weight: float
-    status: str
+    status: FitStatus
     error: str | None
     seconds: float
     n_fits: int
@@ -72,9 +79,38 @@ class ExpertReport:
 class ContestedRecord:
     source: str
     target: str
-    level: str
+    level: Level
     pooled: float
     threshold: float
+
+
+@dataclass(frozen=True)
+class PairBelief:
+    """The final pooled beliefs about one pair (after the referee), whether or not it became an edge:
+    ``orientation`` is P(source -> target | adjacent), ``ancestral`` P(source precedes target).
+
+    Kept for every pair the pool gives a non-zero adjacency belief (the rest are 0), so that calibration
+    (Brier, ECE, AUPRC) can be computed over all pairs, not only over the kept edges."""
+
+    source: str
+    target: str
+    adjacency: float
+    orientation: float
+    ancestral: float
+
+
+PAIR_COLUMNS = ("source", "target", "adjacency", "orientation", "ancestral")
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A choice the assembly made that the pooled numbers alone do not explain (graph.json
+    ``assembly_decisions``)."""
+
+    source: str
+    target: str
+    action: AssemblyAction
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -100,13 +136,14 @@ class EnsembleResult:
     experts: tuple[ExpertReport, ...]
     referee: RefereeReport
     contested: tuple[ContestedRecord, ...]
-    decisions: tuple[Mapping[str, str], ...]
+    decisions: tuple[DecisionRecord, ...]
     settings: Mapping[str, Any]
     seed: int
     version: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Pairwise agreement of the experts' adjacency beliefs over all variable pairs (1 = identical).
     expert_agreement: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    pair_beliefs: tuple[PairBelief, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -138,7 +175,7 @@ class EnsembleResult:
                 {
                     "name": x.name,
                     "weight": _r(x.weight),
-                    "status": x.status,
+                    "status": x.status.value,
                     "error": x.error,
                     "seconds": _r(x.seconds, 3),
                     "family": x.family,
@@ -167,13 +204,16 @@ class EnsembleResult:
                 {
                     "source": c.source,
                     "target": c.target,
-                    "level": c.level,
+                    "level": c.level.value,
                     "pooled": _r(c.pooled),
                     "threshold": c.threshold,
                 }
                 for c in self.contested
             ],
-            "assembly_decisions": [dict(d) for d in self.decisions],
+            "assembly_decisions": [
+                {"source": d.source, "target": d.target, "action": d.action.value, "reason": d.reason}
+                for d in self.decisions
+            ],
             "settings": dict(self.settings),
             "seed": self.seed,
             "version": self.version,
@@ -181,6 +221,17 @@ class EnsembleResult:
             "expert_agreement": {
                 a: {b: _r(v) for b, v in row.items()} for a, row in self.expert_agreement.items()
             },
+            **({"pair_beliefs": self._pairs_block()} if self.pair_beliefs else {}),
+        }
+
+    def _pairs_block(self) -> dict[str, Any]:
+        """One row per pair the pool believes in at all, as a table (compact for large d)."""
+        return {
+            "columns": list(PAIR_COLUMNS),
+            "rows": [
+                [p.source, p.target, _r(p.adjacency, 4), _r(p.orientation, 4), _r(p.ancestral, 4)]
+                for p in self.pair_beliefs
+            ],
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -189,19 +240,19 @@ class EnsembleResult:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
-    # --- Python API conveniences (implemented in causal_ensemble.report._api; see docs/python-api.md) ---
+    # --- Python API conveniences (implemented in causal_ensemble._result_views; see docs/python-api.md) ---
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> EnsembleResult:
         """The inverse of :meth:`to_dict` (older and newer graph@1 files load too)."""
-        from causal_ensemble.assemble._load import result_from_dict
+        from causal_ensemble._result_load import result_from_dict
 
         return result_from_dict(obj)
 
     @classmethod
     def read_json(cls, path: str | Path) -> EnsembleResult:
         """Load a graph.json written by ``cea discover``."""
-        from causal_ensemble.assemble._load import read_result
+        from causal_ensemble._result_load import read_result
 
         return read_result(path)
 
@@ -214,7 +265,7 @@ class EnsembleResult:
 
     def edge_table(self) -> Any:
         """One row per edge (a pandas DataFrame), with each expert's beliefs and the referee's verdict."""
-        from causal_ensemble.report._api import edge_table
+        from causal_ensemble._result_views import edge_table
 
         return edge_table(self)
 
@@ -223,19 +274,19 @@ class EnsembleResult:
         return self.edge_table()
 
     def to_networkx(self) -> Any:
-        """A ``networkx.DiGraph``; undirected and bidirected edges appear as two arcs with ``type`` set."""
-        from causal_ensemble.report._api import to_networkx
+        """A ``networkx.DiGraph``; undirected edges appear as two arcs with ``type`` set."""
+        from causal_ensemble._result_views import to_networkx
 
         return to_networkx(self)
 
     def summary(self) -> str:
         """A few lines of plain text: edges by confidence, the expert panel, contested decisions."""
-        from causal_ensemble.report._api import summary_text
+        from causal_ensemble._result_views import summary_text
 
         return summary_text(self)
 
     def _repr_html_(self) -> str:
-        from causal_ensemble.report._api import summary_html
+        from causal_ensemble._result_views import summary_html
 
         return summary_html(self)
 
@@ -250,7 +301,7 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
         main = e.referee[0]
         ref = {
             "by": main.by,
-            "level": main.level,
+            "level": main.level.value,
             "weights": {k: _r(v) for k, v in main.weights.items()},
             "before": _r(main.before),
             "after": _r(main.after),
@@ -258,7 +309,7 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
             "decisions": [
                 {
                     "by": r.by,
-                    "level": r.level,
+                    "level": r.level.value,
                     "weights": {k: _r(v) for k, v in r.weights.items()},
                     "before": _r(r.before),
                     "after": _r(r.after),
@@ -282,51 +333,5 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
             for k, v in e.experts.items()
         },
         "referee": ref,
-        "settled_by": e.settled_by,
+        "settled_by": e.settled_by.value,
     }
-
-
-def decision_dicts(decisions: Sequence[AssemblyDecision], names: Sequence[str]) -> tuple[dict[str, str], ...]:
-    return tuple(
-        {"source": names[x.source], "target": names[x.target], "action": x.action, "reason": x.reason}
-        for x in decisions
-    )
-
-
-def build_edges(
-    graph: AssembledGraph,
-    names: Sequence[str],
-    opinions: Mapping[str, tuple[Any, Any]],
-    referee_records: Mapping[tuple[int, int], Sequence[RefereeVerdictRecord]],
-) -> tuple[Edge, ...]:
-    """Attach per-expert opinions and referee provenance to the assembled edges.
-
-    ``opinions`` maps expert name -> (adjacency matrix, orientation matrix) of its beliefs.
-    """
-    out = []
-    for e in graph.edges:
-        s, t = e.source, e.target
-        if e.type is not EdgeType.DIRECTED and names[s] > names[t]:
-            s, t = t, s
-        experts = {}
-        for name, (adj, orient) in opinions.items():
-            a = float(adj[s, t])
-            experts[name] = ExpertOpinion(a, float(orient[s, t]) if a > 0 else None)
-        key = (min(s, t), max(s, t))
-        records = tuple(referee_records.get(key, ()))
-        # The assembly only knows "pool"; a decision the pool took on refereed beliefs was the referee's.
-        settled_by = "referee" if records and e.settled_by == "pool" else e.settled_by
-        out.append(
-            Edge(
-                names[s],
-                names[t],
-                e.type,
-                e.probability,
-                e.adjacency,
-                e.orientation if e.type is EdgeType.DIRECTED else None,
-                experts,
-                records,
-                settled_by,
-            )
-        )
-    return tuple(out)

@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from causal_ensemble._errors import InputError
-from causal_ensemble.assemble._assemble import EdgeType
-from causal_ensemble.assemble._result import (
+from causal_ensemble._result import (
     SCHEMA,
     ContestedRecord,
+    DecisionRecord,
     Edge,
     EnsembleResult,
     ExpertOpinion,
     ExpertReport,
+    PairBelief,
     RefereeReport,
     RefereeVerdictRecord,
     Variable,
 )
+from causal_ensemble.assemble import AssemblyAction, EdgeType, SettledBy
+from causal_ensemble.experts import FitStatus
+from causal_ensemble.pooling import Level
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def _f(x: Any, default: float = 0.0) -> float:
@@ -35,10 +42,19 @@ def _opt_f(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
+def _enum(cls: type[E], value: Any, field: str) -> E:
+    """A closed-set field read back; an unknown value (a newer writer, a hand edit) is an error naming it."""
+    try:
+        return cls(str(value))
+    except ValueError:
+        known = ", ".join(m.value for m in cls)
+        raise ValueError(f"{field} {value!r} is not one of {known}") from None
+
+
 def _verdict(r: Mapping[str, Any]) -> RefereeVerdictRecord:
     return RefereeVerdictRecord(
         by=str(r.get("by", "")),
-        level=str(r.get("level", "")),
+        level=_enum(Level, r.get("level", ""), "referee level"),
         weights={str(k): float(v) for k, v in (r.get("weights") or {}).items()},
         before=_f(r.get("before")),
         after=_f(r.get("after")),
@@ -55,7 +71,7 @@ def _edge(e: Mapping[str, Any]) -> Edge:
     return Edge(
         source=str(e["source"]),
         target=str(e["target"]),
-        type=EdgeType(e.get("type", "directed")),
+        type=_enum(EdgeType, e.get("type", "directed"), "edge type"),
         probability=_f(e["probability"]),
         adjacency=_f(e.get("adjacency"), _f(e["probability"])),
         orientation=_opt_f(e.get("orientation")),
@@ -64,7 +80,7 @@ def _edge(e: Mapping[str, Any]) -> Edge:
             for k, v in (e.get("experts") or {}).items()
         },
         referee=records,
-        settled_by=str(e.get("settled_by") or ("referee" if records else "pool")),
+        settled_by=_enum(SettledBy, e.get("settled_by") or ("referee" if records else "pool"), "settled_by"),
     )
 
 
@@ -73,7 +89,7 @@ def _expert(x: Mapping[str, Any]) -> ExpertReport:
         name=str(x["name"]),
         family=str(x.get("family") or ""),
         weight=_f(x.get("weight")),
-        status=str(x.get("status") or "ok"),
+        status=_enum(FitStatus, x.get("status") or "ok", "expert status"),
         error=None if x.get("error") is None else str(x["error"]),
         seconds=_f(x.get("seconds")),
         n_fits=int(x.get("n_fits") or 0),
@@ -83,6 +99,25 @@ def _expert(x: Mapping[str, Any]) -> ExpertReport:
         assumptions=tuple(str(a) for a in x.get("assumptions") or ()),
         params=dict(x.get("params") or {}),
     )
+
+
+def _pairs(block: Any) -> tuple[PairBelief, ...]:
+    if not block:
+        return ()
+    cols = list(block["columns"])
+    out = []
+    for row in block["rows"]:
+        r = dict(zip(cols, row, strict=True))
+        out.append(
+            PairBelief(
+                str(r["source"]),
+                str(r["target"]),
+                float(r["adjacency"]),
+                float(r["orientation"]),
+                float(r.get("ancestral", 0.5)),
+            )
+        )
+    return tuple(out)
 
 
 def result_from_dict(obj: Mapping[str, Any], *, source: str = "graph.json") -> EnsembleResult:
@@ -109,15 +144,29 @@ def result_from_dict(obj: Mapping[str, Any], *, source: str = "graph.json") -> E
                 cache_hits=int(ref.get("cache_hits") or 0),
                 seconds=_f(ref.get("seconds")),
                 failures=tuple(str(f) for f in ref.get("failures") or ()),
+                model_calls=int(ref.get("model_calls") or 0),
+                prompt_tokens=int(ref.get("prompt_tokens") or 0),
+                completion_tokens=int(ref.get("completion_tokens") or 0),
+                fallbacks=int(ref.get("fallbacks") or 0),
             ),
             contested=tuple(
                 ContestedRecord(
-                    str(c["source"]), str(c["target"]), str(c["level"]), _f(c["pooled"]), _f(c["threshold"])
+                    str(c["source"]),
+                    str(c["target"]),
+                    _enum(Level, c["level"], "contested level"),
+                    _f(c["pooled"]),
+                    _f(c["threshold"]),
                 )
                 for c in obj.get("contested", [])
             ),
             decisions=tuple(
-                {str(k): str(v) for k, v in d.items()} for d in obj.get("assembly_decisions", [])
+                DecisionRecord(
+                    str(d["source"]),
+                    str(d["target"]),
+                    _enum(AssemblyAction, d["action"], "assembly action"),
+                    str(d.get("reason") or ""),
+                )
+                for d in obj.get("assembly_decisions", [])
             ),
             settings=dict(obj.get("settings") or {}),
             seed=int(obj.get("seed") or 0),
@@ -126,6 +175,7 @@ def result_from_dict(obj: Mapping[str, Any], *, source: str = "graph.json") -> E
             expert_agreement={
                 str(a): {str(b): float(v) for b, v in row.items()} for a, row in agreement.items()
             },
+            pair_beliefs=_pairs(obj.get("pair_beliefs")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{source}: not a causal-ensemble graph.json ({type(exc).__name__}: {exc})") from exc

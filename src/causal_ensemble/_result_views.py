@@ -12,9 +12,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from causal_ensemble.assemble import EdgeType, EnsembleResult
+from causal_ensemble._result import EnsembleResult
+from causal_ensemble.assemble import EdgeType
 
-_MARK = {EdgeType.DIRECTED: "->", EdgeType.UNDIRECTED: "--", EdgeType.BIDIRECTED: "<->"}
+_MARK = {EdgeType.DIRECTED: "->", EdgeType.UNDIRECTED: "--"}
 
 
 def edge_table(result: EnsembleResult) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def edge_table(result: EnsembleResult) -> pd.DataFrame:
             "probability": e.probability,
             "adjacency": e.adjacency,
             "orientation": e.orientation,
-            "settled_by": e.settled_by,
+            "settled_by": e.settled_by.value,
             "referee": main.by if main else None,
             "referee_before": main.before if main else None,
             "referee_after": main.after if main else None,
@@ -64,7 +65,7 @@ def edge_table(result: EnsembleResult) -> pd.DataFrame:
 def to_networkx(result: EnsembleResult, *, both_directions: bool = True) -> nx.DiGraph:
     """Nodes carry ``description`` and ``type``; edges carry the edge's numbers and ``type``.
 
-    With ``both_directions`` an undirected or bidirected edge is two arcs (so reachability and
+    With ``both_directions`` an undirected edge is two arcs (so reachability and
     ``to_undirected()`` see it from both ends); without, one arc from ``source`` to ``target`` per edge
     (what GraphML export writes, so the file has exactly the edges of graph.json).
     """
@@ -76,7 +77,7 @@ def to_networkx(result: EnsembleResult, *, both_directions: bool = True) -> nx.D
             "type": e.type.value,
             "probability": e.probability,
             "adjacency": e.adjacency,
-            "settled_by": e.settled_by,
+            "settled_by": e.settled_by.value,
             "refereed": bool(e.referee),
         }
         if e.orientation is not None:

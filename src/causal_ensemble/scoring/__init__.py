@@ -1,0 +1,10 @@
+"""Model scoring: how well an expert's graph, read as a model, fits rows it did not see.
+
+A separate stage between the experts and the pool, so that the pool only combines beliefs and the rule
+that turns scores into weights can be swapped without touching either.
+"""
+
+from causal_ensemble.scoring._extension import consistent_extension, dag_parents
+from causal_ensemble.scoring._likelihood import bic_penalty, heldout_gain, oob_gains
+
+__all__ = ["bic_penalty", "consistent_extension", "dag_parents", "heldout_gain", "oob_gains"]
