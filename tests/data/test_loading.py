@@ -63,6 +63,22 @@ def test_drop_missing_is_reported() -> None:
     assert ds.n_rows == 29 and "dropped 1 of 30 rows" in ds.notes[0]
 
 
+def test_constant_columns_are_kept_and_can_be_left_out(tmp_path: Path) -> None:
+    frame = _frame()
+    frame["batch"] = 7
+    frame["lab"] = "north"
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    ds = load_table(path)
+    assert ds.n_vars == 6 and ds.constant_columns == ("batch", "lab")
+    assert any("'batch', 'lab' are constant" in note for note in ds.notes)
+    assert ds.informative().names == ("height", "smoker", "visits", "flag")
+    frame[["height", "smoker", "visits"]] = 0
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"5 of 6 columns are constant.*leaving 1 informative \('flag'\)"):
+        load_table(path)
+
+
 def test_type_override_errors() -> None:
     with pytest.raises(InputError, match="'nope'"):
         from_frame(_frame(), types={"nope": "discrete"})

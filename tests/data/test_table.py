@@ -375,18 +375,85 @@ def test_infinity_in_a_frame() -> None:
         from_frame(frame, missing="drop")
 
 
-def test_constant_columns_are_all_named(tmp_path: Path) -> None:
+def test_constant_columns_are_kept_with_a_note(tmp_path: Path) -> None:
     text = "a,b,c,d\n" + _rows(12, lambda i: f"{i * 0.5},1,{i % 2},same")
-    with pytest.raises(DataError) as exc:
-        load_table(_csv(tmp_path, text))
-    _one_line_error(exc, "data.csv", "columns 'b', 'd'", "constant")
+    ds = load_table(_csv(tmp_path, text))
+    assert ds.names == ("a", "b", "c", "d") and ds.n_rows == 12
+    assert ds.constant_columns == ("b", "d")
+    assert ds.categories["b"] == ("1",) and ds.categories["d"] == ("same",)
+    assert ds.frame["b"].tolist() == [0] * 12 and ds.frame["d"].tolist() == [0] * 12
+    assert ds.notes == ("columns 'b', 'd' are constant: kept as isolated variables, no expert sees them",)
+
+
+def test_a_single_constant_column_note_is_singular() -> None:
+    frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": [2.5] * 12, "c": np.arange(12) % 2})
+    ds = from_frame(frame)
+    assert ds.constant_columns == ("b",) and ds.types["b"] is VariableType.CONTINUOUS
+    assert ds.notes == ("column 'b' is constant: kept as an isolated variable, no expert sees it",)
 
 
 def test_column_constant_after_dropping() -> None:
-    frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1.0] * 11 + [2.0]})
+    frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1.0] * 11 + [2.0], "c": np.arange(12) % 3})
     frame.loc[11, "a"] = np.nan
-    with pytest.raises(DataError, match="column 'b' is constant"):
-        from_frame(frame, missing="drop", min_rows=5)
+    ds = from_frame(frame, missing="drop", min_rows=5)
+    assert ds.n_rows == 11 and ds.constant_columns == ("b",)
+    assert ds.notes[0].startswith("dropped 1 of 12 rows")
+    assert "column 'b' is constant: kept as an isolated variable, no expert sees it" in ds.notes
+    assert ds.categories["b"] == ("1",)  # '2' only occurred in the dropped row
+
+
+@pytest.mark.parametrize(
+    ("frame", "words"),
+    [
+        (
+            pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1] * 12}),
+            ["1 of 2 columns is constant ('b')", "leaving 1 informative ('a')", "at least 2"],
+        ),
+        (
+            pd.DataFrame({"a": ["x"] * 12, "b": [1.5] * 12, "c": [True] * 12}),
+            ["3 of 3 columns are constant ('a', 'b', 'c')", "leaving 0 informative;", "at least 2"],
+        ),
+        (
+            pd.DataFrame({"a": [0] * 12, "b": np.arange(12) % 2, "c": [7.0] * 12, "d": ["u"] * 12}),
+            ["3 of 4 columns are constant ('a', 'c', 'd')", "leaving 1 informative ('b')"],
+        ),
+    ],
+    ids=["one-left", "none-left", "three-constant"],
+)
+def test_fewer_than_two_informative_columns(frame: pd.DataFrame, words: list[str]) -> None:
+    with pytest.raises(DataError) as exc:
+        from_frame(frame)
+    _one_line_error(exc, "<frame>", *words)
+
+
+def test_informative_drops_constant_columns_and_keeps_the_rest() -> None:
+    frame = _good()
+    frame.insert(1, "site", "A")
+    frame["unit"] = 3.0
+    ds = from_frame(frame).with_descriptions({"height": "in cm", "site": "where measured"})
+    assert ds.constant_columns == ("site", "unit")
+    inner = ds.informative()
+    assert inner.names == ("height", "smoker", "visits", "flag")
+    assert inner.constant_columns == () and inner.informative() is inner
+    assert set(inner.types) == set(inner.names) and set(inner.categories) == {"smoker", "visits", "flag"}
+    assert dict(inner.descriptions) == {"height": "in cm"}
+    assert inner.notes == ds.notes and inner.source == ds.source
+    assert (inner.values == ds.values[:, [0, 2, 3, 4]]).all()
+    # The full table is unchanged, so that the pipeline can add the constant columns back.
+    assert ds.names == ("height", "site", "smoker", "visits", "flag", "unit")
+
+
+def test_informative_is_the_same_object_without_constant_columns() -> None:
+    ds = from_frame(_good())
+    assert ds.constant_columns == () and ds.informative() is ds
+
+
+def test_hand_built_dataset_with_too_few_informative_columns() -> None:
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0] * 3})
+    ds = Dataset(frame, {"a": VariableType.CONTINUOUS, "b": VariableType.CONTINUOUS}, source="hand")
+    assert ds.constant_columns == ("b",)
+    with pytest.raises(DataError, match=r"^hand: 1 of 2 columns is constant \('b'\)"):
+        ds.informative()
 
 
 def test_dates_are_refused() -> None:

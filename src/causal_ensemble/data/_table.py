@@ -1,9 +1,9 @@
 """Loading and validating the data table.
 
 Validation happens once, here, so that every later stage can trust the table: each failure raises a
-:class:`DataError` with one line naming the file and the column at fault. The only fix we make on our own
-(dropping rows with missing values, and only when asked) is recorded in ``Dataset.notes`` so that the
-report can say what was changed.
+:class:`DataError` with one line naming the file and the column at fault. What we accept without the user
+editing the file (rows with missing values dropped, only when asked; constant columns kept) is recorded in
+``Dataset.notes`` so that the report can say what was changed.
 """
 
 from __future__ import annotations
@@ -105,6 +105,38 @@ class Dataset:
         """Attach descriptions, checked against this table so that a typo in a name is caught."""
         checked = validate_descriptions(descriptions, self.names, self.source)
         return replace(self, descriptions=checked)
+
+    @property
+    def constant_columns(self) -> tuple[str, ...]:
+        """Columns with a single value, in table order.
+
+        They carry no information for causal discovery, and they break the experts (a singular
+        correlation matrix, a one-level contingency table), so the pipeline fits the experts on
+        :meth:`informative` and adds these back as isolated variables. Computed from the data rather than
+        stored, so that a hand-built Dataset is treated the same way as a loaded one, and never stale.
+        """
+        distinct = self.frame.nunique(dropna=False)
+        return tuple(str(name) for name, k in distinct.items() if int(k) < 2)
+
+    def informative(self) -> Dataset:
+        """This table without its constant columns: what the experts may be shown.
+
+        Notes stay whole because they describe the run (the one about constant columns included), not a
+        column. Returns ``self`` when nothing is constant, so that callers can compare by identity.
+        """
+        constant = self.constant_columns
+        if not constant:
+            return self
+        _check_informative(constant, self.names, self.source)
+        dropped = set(constant)
+        kept = [n for n in self.names if n not in dropped]
+        return replace(
+            self,
+            frame=self.frame.loc[:, kept],
+            types={n: self.types[n] for n in kept},
+            descriptions={n: d for n, d in self.descriptions.items() if n not in dropped},
+            categories={n: c for n, c in self.categories.items() if n not in dropped},
+        )
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -283,10 +315,12 @@ def from_frame(
 
     constant = [c.name for k, c in enumerate(columns) if np.unique(table[:, k]).size < 2]
     if constant:
-        raise DataError(
-            f"{source}: {_noun(len(constant), 'column')} {_quote_all(constant)} "
-            f"{'is' if len(constant) == 1 else 'are'} constant (no information for causal discovery); remove "
-            f"{'it' if len(constant) == 1 else 'them'}"
+        _check_informative(constant, names, source)
+        one = len(constant) == 1
+        notes.append(
+            f"{_noun(len(constant), 'column')} {_quote_all(constant)} {'is' if one else 'are'} constant: "
+            f"kept as {'an isolated variable' if one else 'isolated variables'}, "
+            f"no expert sees {'it' if one else 'them'}"
         )
 
     data: dict[str, pd.Series] = {}
@@ -308,6 +342,19 @@ def from_frame(
     for note in notes:
         logger.info("%s: %s", source, note)
     return Dataset(pd.DataFrame(data), kinds, {}, source, categories, tuple(notes))
+
+
+def _check_informative(constant: Sequence[str], names: Sequence[str], source: str) -> None:
+    """Refuse a table whose non-constant columns are too few for any causal graph to be learned."""
+    informative = [n for n in names if n not in set(constant)]
+    if len(informative) >= 2:
+        return
+    left = f" ({_quote_all(informative)})" if informative else ""
+    raise DataError(
+        f"{source}: {len(constant)} of {_count(len(names), 'column')} "
+        f"{'is' if len(constant) == 1 else 'are'} constant ({_quote_all(constant)}), leaving "
+        f"{len(informative)} informative{left}; at least 2 non-constant columns are needed"
+    )
 
 
 @dataclass(frozen=True)
