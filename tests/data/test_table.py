@@ -290,6 +290,39 @@ def test_row_with_too_many_fields(tmp_path: Path) -> None:
     _one_line_error(exc, "data.csv", "line 14")
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("data.csv", "a,b\n" + _rows(12, lambda i: f"{i},{i % 3},9"), ["line 2 has 3 fields", "2 names"]),
+        ("data.csv", "a,b\n\n" + _rows(12, lambda i: f"{i},{i % 3}" + (",1" * (i == 2))), ["line 5"]),
+        ("data.txt", "a b\n" + _rows(12, lambda i: f"{i} {i % 3}" + (" 7 8" * (i == 0))), ["line 2 has 4"]),
+    ],
+    ids=["every-row", "third-row", "whitespace"],
+)
+def test_extra_fields_in_the_first_rows_are_not_dropped(
+    tmp_path: Path, name: str, text: str, words: list[str]
+) -> None:
+    # pandas drops them with only a warning when they come early; later rows already failed to parse.
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text, name))
+    _one_line_error(exc, name, *words)
+
+
+def test_quoted_names_are_split_as_the_rows_are(tmp_path: Path) -> None:
+    text = 'a, "b,c" ,d\n' + _rows(12, lambda i: f'{i * 0.5}, "{i % 2}",{i % 3}')
+    assert load_table(_csv(tmp_path, text)).names == ("a", "b,c", "d")
+
+
+@pytest.mark.parametrize("header", ['"x\ny",z', 'z,"x\r\ny"'])
+def test_a_name_with_a_line_break(tmp_path: Path, header: str) -> None:
+    text = header + "\n" + _rows(12, lambda i: f"{i * 0.5},{i % 3}")
+    with pytest.raises(DataError) as exc:
+        load_table(_csv(tmp_path, text))
+    _one_line_error(exc, "data.csv", "contains a line break")
+    with pytest.raises(DataError, match=r"column 1 \('x\\ny'\) contains a line break"):
+        from_frame(pd.DataFrame({"x\ny": np.arange(12.0), "z": np.arange(12) % 3}))
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_bytes(b"a,b\n" + b"\xff\xfe,1\n" * 12)

@@ -8,11 +8,14 @@ editing the file (rows with missing values dropped, only when asked; constant co
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import itertools
 import logging
 import math
 import os
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -187,40 +190,70 @@ def _read_text_table(path: Path, source: str) -> pd.DataFrame:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             header_line = next((line for line in fh if line.strip()), None)
+            if header_line is None:
+                raise DataError(f"{source}: the file is empty (no header, no rows)")
+            delimiter = _guess_delimiter(header_line, path.suffix.lower())
+            if delimiter is None:  # whitespace-separated .txt
+                header = header_line.split()
+            else:
+                # Read on from the file, not from the first line alone: a quoted name may span lines, and
+                # the names must be split as pandas splits them (skipinitialspace) or the counts differ.
+                lines = itertools.chain([header_line], fh)
+                header = next(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
     except UnicodeDecodeError as exc:
         raise DataError(f"{source}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
-    if header_line is None:
-        raise DataError(f"{source}: the file is empty (no header, no rows)")
-    delimiter = _guess_delimiter(header_line, path.suffix.lower())
-    if delimiter is None:  # whitespace-separated .txt
-        header = header_line.split()
-        sep = r"\s+"
-    else:
-        header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delimiter))
-        sep = delimiter
+    except csv.Error as exc:
+        raise DataError(f"{source}: cannot parse the header ({_one_line(exc)})") from exc
+    sep = r"\s+" if delimiter is None else delimiter
     header = [h.strip() for h in header]
     _check_names(header, source)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            header=0,
-            index_col=False,
-            keep_default_na=False,
-            na_values=sorted(_MISSING_TOKENS | {t.upper() for t in _MISSING_TOKENS} | {"NaN", "N/A"}),
-            skip_blank_lines=True,
-            skipinitialspace=True,
-            encoding="utf-8-sig",
-            low_memory=False,
-        )
+        with warnings.catch_warnings():
+            # With index_col=False pandas drops the fields beyond the header in the first rows and only
+            # warns; a row with an extra field is a broken file, as it is further down.
+            warnings.filterwarnings("error", message="Length of header", category=pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                header=0,
+                index_col=False,
+                keep_default_na=False,
+                na_values=sorted(_MISSING_TOKENS | {t.upper() for t in _MISSING_TOKENS} | {"NaN", "N/A"}),
+                skip_blank_lines=True,
+                skipinitialspace=True,
+                encoding="utf-8-sig",
+                low_memory=False,
+            )
+    except pd.errors.ParserWarning:
+        raise DataError(_too_many_fields(path, delimiter, len(header), source)) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{source}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise DataError(f"{source}: cannot parse the table ({_one_line(exc)})") from exc
     if frame.shape[1] != len(header):  # cannot happen with a sane parser; guard the rename below
-        raise DataError(f"{source}: the header has {len(header)} names but rows have {frame.shape[1]} fields")
+        raise DataError(
+            f"{source}: the header has {_count(len(header), 'name')} but rows have "
+            f"{_count(frame.shape[1], 'field')}"
+        )
     frame.columns = pd.Index(header)
     return frame
+
+
+def _too_many_fields(path: Path, delimiter: str | None, width: int, source: str) -> str:
+    """The message for a row longer than the header, naming its line as pandas does further down."""
+    numbered: list[tuple[int, list[str]]] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        if delimiter is None:
+            rows = ((number, line.split()) for number, line in enumerate(fh, start=1))
+            numbered = [(number, fields) for number, fields in rows if fields]
+        else:
+            reader = csv.reader(fh, delimiter=delimiter, skipinitialspace=True)
+            with contextlib.suppress(csv.Error):  # pandas read it; the generic message will do
+                numbered.extend((reader.line_num, fields) for fields in reader if fields)
+    long = next(((number, len(fields)) for number, fields in numbered[1:] if len(fields) > width), None)
+    if long is None:
+        return f"{source}: some rows have more fields than the {_count(width, 'name')} in the header"
+    return f"{source}: line {long[0]} has {long[1]} fields but the header has {_count(width, 'name')}"
 
 
 def _guess_delimiter(header_line: str, suffix: str) -> str | None:
@@ -375,6 +408,11 @@ def _column_name(name: object) -> str:
 
 
 def _check_names(names: Sequence[str], source: str) -> None:
+    # A name that spans lines cannot be shown in a one-line message, a graph file or a report cell.
+    broken = [(pos, name) for pos, name in enumerate(names, start=1) if "\n" in name or "\r" in name]
+    if broken:
+        pos, name = broken[0]
+        raise DataError(f"{source}: the name of column {pos} ({name!r}) contains a line break")
     blank = [pos for pos, name in enumerate(names, start=1) if not name.strip()]
     if blank:
         hint = " (a row index written by pandas? save with index=False)" if blank == [1] else ""
