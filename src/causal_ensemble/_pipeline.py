@@ -459,6 +459,7 @@ def _edges(
         # The assembly only knows "pool"; a decision the pool took on refereed beliefs was the referee's.
         settled = SettledBy.REFEREE if verdicts and e.settled_by is SettledBy.POOL else e.settled_by
         orientation = e.orientation if e.type is EdgeType.DIRECTED else None
+        ancestral = e.ancestral if (s, t) == (e.source, e.target) else 1.0 - e.ancestral
         out.append(
             Edge(
                 names[s],
@@ -470,6 +471,7 @@ def _edges(
                 experts,
                 verdicts,
                 settled,
+                ancestral,
             )
         )
     return tuple(out)

@@ -57,6 +57,7 @@ class Edge:
     experts: Mapping[str, ExpertOpinion]
     referee: tuple[RefereeVerdictRecord, ...] = ()
     settled_by: SettledBy = SettledBy.POOL
+    ancestral: float | None = None  # P(source precedes target) in the pooled ancestral beliefs
 
 
 @dataclass(frozen=True)
@@ -334,4 +335,5 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
         },
         "referee": ref,
         "settled_by": e.settled_by.value,
+        "ancestral": None if e.ancestral is None else _r(e.ancestral),
     }

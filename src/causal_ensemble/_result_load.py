@@ -80,6 +80,7 @@ def _edge(e: Mapping[str, Any]) -> Edge:
             for k, v in (e.get("experts") or {}).items()
         },
         referee=records,
+        ancestral=_opt_f(e.get("ancestral")),
         settled_by=_enum(SettledBy, e.get("settled_by") or ("referee" if records else "pool"), "settled_by"),
     )
 

@@ -13,6 +13,7 @@ from causal_ensemble.evaluate import (
     adjustment_distances,
     average_precision,
     brier_score,
+    cpdag,
     directed_prf,
     expected_calibration_error,
     graph_scores,
@@ -20,6 +21,7 @@ from causal_ensemble.evaluate import (
     orientation_accuracy,
     probability_scores,
     shd,
+    shd_cpdag,
     skeleton_prf,
     structure_scores,
 )
@@ -146,3 +148,36 @@ def test_graph_scores_bundle() -> None:
     assert 0 <= g.brier <= 1 and 0 <= g.ece <= 1
     no_probs = graph_scores(D, U, T)
     assert math.isnan(no_probs.brier)
+
+
+def test_cpdag_of_chains_colliders_and_meek_rules() -> None:
+    # a -> b -> c: one equivalence class with no compelled edge
+    chain = np.zeros((3, 3), dtype=bool)
+    chain[0, 1] = chain[1, 2] = True
+    D, U = cpdag(chain)
+    assert not D.any() and U[0, 1] and U[1, 2] and not U[0, 2]
+    # a -> c <- b, c -> d: the collider is compelled, and Meek R1 compels c -> d
+    col = np.zeros((4, 4), dtype=bool)
+    col[0, 2] = col[1, 2] = col[2, 3] = True
+    D, U = cpdag(col)
+    assert D[0, 2] and D[1, 2] and D[2, 3] and not U.any()
+    # a shielded triangle has no v-structure: its whole class is undirected
+    tri = np.zeros((3, 3), dtype=bool)
+    tri[0, 1] = tri[1, 2] = tri[0, 2] = True
+    D, U = cpdag(tri)
+    assert not D.any() and int(np.triu(U).sum()) == 3
+    with pytest.raises(InputError):
+        cpdag(np.ones((2, 2), dtype=bool))
+
+
+def test_shd_against_the_cpdag_does_not_count_unorientable_edges() -> None:
+    chain = np.zeros((3, 3), dtype=bool)
+    chain[0, 1] = chain[1, 2] = True
+    undirected = chain | chain.T
+    none = np.zeros((3, 3), dtype=bool)
+    assert shd(none, undirected, chain) == 2  # against the DAG both undirected edges are errors
+    assert shd_cpdag(none, undirected, chain) == 0  # against its class they are exactly right
+    assert shd_cpdag(chain, none, chain) == 2  # orienting an unorientable edge is an error there
+    col = np.zeros((3, 3), dtype=bool)
+    col[0, 2] = col[1, 2] = True
+    assert shd_cpdag(col, none, col) == 0 and shd_cpdag(none, col | col.T, col) == 2

@@ -112,7 +112,7 @@ def test_knowledge_referee_reads_required_and_forbidden_edges() -> None:
 
 def test_knowledge_referee_needs_a_knowledge_file() -> None:
     frame, _ = chain_collider_fork(200, 1)
-    with pytest.raises(InputError, match="^knowledge must be non-empty"):
+    with pytest.raises(InputError, match=r"^knowledge must be non-empty"):
         discover(frame, experts=["pc"], referee=make_referee("knowledge"), n_bootstrap=0)
 
 

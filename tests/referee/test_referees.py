@@ -82,10 +82,10 @@ def test_stats_referee_end_to_end_settles_contested_decisions() -> None:
 def test_make_referee_validates_its_options() -> None:
     assert make_referee("none").kind == "none"
     assert make_referee(" Stats ").kind == "stats"
-    with pytest.raises(InputError, match="^referee must be one of"):
+    with pytest.raises(InputError, match=r"^referee must be one of"):
         make_referee("oracle")
-    with pytest.raises(ParameterError, match="^llm is only used with the llm referee") as err:
+    with pytest.raises(ParameterError, match=r"^llm is only used with the llm referee") as err:
         make_referee("stats", llm="local")
     assert err.value.parameter == "llm"
-    with pytest.raises(ParameterError, match="^llm_budget must be >= 0"):
+    with pytest.raises(ParameterError, match=r"^llm_budget must be >= 0"):
         make_referee("llm", llm_budget=-1)

@@ -3,9 +3,19 @@
 Edges whose pooled adjacency reaches the threshold are kept. An edge is directed when its pooled
 orientation leaves the undecided band ``(1/2 − margin, 1/2 + margin)`` and undirected otherwise.
 Directed edges are inserted in order of confidence (required edges first, then by
-``adjacency × max(orientation, 1 − orientation)``); an edge that would close a directed cycle is
-reversed — the edges already placed, being more certain, imply the opposite ancestry — and the decision
-is recorded. Reversal can never close a cycle itself (that would need a cycle already present).
+``adjacency × max(orientation, 1 − orientation)``). An edge ``s -> t`` that would close a directed cycle
+meets more certain edges that already place ``t`` before ``s``; the pooled *ancestral* belief (the third
+graph level: P(s precedes t) over the experts' graphs) settles what to do with it:
+
+* when the ancestral order does not contradict the placed edges (P(t precedes s) >= 1/2) the edge is
+  reversed: the direction both the placed edges and the ancestral order allow;
+* when it does (P(s precedes t) > 1/2: the experts' orders agree with the edge, not with the placed path),
+  the evidence conflicts and the edge is kept undirected: reversing it would be a guess against the
+  experts, and an undirected edge costs no more than a wrong reversal in SHD while scoring half in
+  directed precision and recall.
+
+Both are recorded as assembly decisions. Neither can close a cycle (a reversal would need a cycle already
+present; undirected edges take no part in directed cycles). Every kept edge carries its ancestral belief.
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ class AssemblyAction(StrEnum):
     KEPT = "kept"
     DROPPED = "dropped"
     REVERSED = "reversed"
+    UNDIRECTED = "undirected"  # a direction that closes a cycle, against the ancestral order
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class AssembledEdge:
     adjacency: float
     orientation: float | None
     settled_by: SettledBy
+    ancestral: float = 0.5  # P(source precedes target) in the pooled ancestral beliefs
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ def _add_reach(reach: npt.NDArray[np.bool_], u: int, v: int) -> None:
 def assemble(
     pooled: PooledBeliefs, settings: PoolSettings, knowledge: KnowledgeMasks | None = None
 ) -> AssembledGraph:
-    adj, orient = pooled.adjacency, pooled.orientation
+    adj, orient, anc = pooled.adjacency, pooled.orientation, pooled.ancestral
     d = adj.shape[0]
     masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
     t, m = settings.threshold, settings.margin
@@ -121,7 +133,9 @@ def assemble(
             elif o <= 0.5 - m:
                 directed.append((a * (1 - o), j, i, SettledBy.POOL))
             else:
-                edges.append(AssembledEdge(i, j, EdgeType.UNDIRECTED, a, a, None, SettledBy.POOL))
+                edges.append(
+                    AssembledEdge(i, j, EdgeType.UNDIRECTED, a, a, None, SettledBy.POOL, float(anc[i, j]))
+                )
 
     reach = np.eye(d, dtype=bool)
     for _, s, tgt, by in sorted(directed, key=lambda x: (-x[0], x[1], x[2])):
@@ -140,19 +154,38 @@ def assemble(
                     )
                 )
                 continue
+            elif float(anc[s, tgt]) > 0.5:
+                decisions.append(
+                    AssemblyDecision(
+                        s,
+                        tgt,
+                        AssemblyAction.UNDIRECTED,
+                        "would close a directed cycle with more certain edges, and the pooled ancestral "
+                        f"order (P(source precedes target) = {float(anc[s, tgt]):.2f}) opposes the reverse",
+                    )
+                )
+                a = float(adj[s, tgt])
+                lo, hi = min(s, tgt), max(s, tgt)
+                edges.append(
+                    AssembledEdge(
+                        lo, hi, EdgeType.UNDIRECTED, a, a, None, SettledBy.ACYCLICITY, float(anc[lo, hi])
+                    )
+                )
+                continue
             else:
                 decisions.append(
                     AssemblyDecision(
                         s,
                         tgt,
                         AssemblyAction.REVERSED,
-                        "would close a directed cycle with more certain edges",
+                        "would close a directed cycle with more certain edges; the pooled ancestral order "
+                        f"agrees with the reverse (P(target precedes source) = {float(anc[tgt, s]):.2f})",
                     )
                 )
                 s, tgt, settled = tgt, s, SettledBy.ACYCLICITY
         a = float(adj[s, tgt])
         o = float(orient[s, tgt])
-        edges.append(AssembledEdge(s, tgt, EdgeType.DIRECTED, a * o, a, o, settled))
+        edges.append(AssembledEdge(s, tgt, EdgeType.DIRECTED, a * o, a, o, settled, float(anc[s, tgt])))
         _add_reach(reach, s, tgt)
     edges.sort(key=lambda e: (min(e.source, e.target), max(e.source, e.target)))
     return AssembledGraph(d, tuple(edges), tuple(decisions))

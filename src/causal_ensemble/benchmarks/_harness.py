@@ -37,7 +37,7 @@ from causal_ensemble.evaluate import graph_scores
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: shd_cpdag; CEA beliefs from graph.json pair_beliefs
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class RunRow:
     varsortability: float
     varsortability_raw: float
     shd: float
+    shd_cpdag: float
     skeleton_precision: float
     skeleton_recall: float
     skeleton_f1: float

@@ -23,6 +23,7 @@ from causal_ensemble.benchmarks._harness import ROW_FIELDS, BenchmarkResults, Ru
 
 TABLE_METRICS: tuple[tuple[str, str, int], ...] = (
     ("shd", "SHD", 1),
+    ("shd_cpdag", "SHD cpdag", 1),
     ("directed_f1", "dirF1", 2),
     ("directed_f1_strict", "dirF1 strict", 2),
     ("skeleton_f1", "skelF1", 2),

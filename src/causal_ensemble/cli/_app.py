@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from causal_ensemble._errors import CausalEnsembleError, InputError, ParameterError
 from causal_ensemble.benchmarks import SuiteName

@@ -12,6 +12,7 @@ from causal_ensemble.evaluate._metrics import (
     adjustment_distances,
     average_precision,
     brier_score,
+    cpdag,
     directed_prf,
     expected_calibration_error,
     graph_scores,
@@ -19,6 +20,7 @@ from causal_ensemble.evaluate._metrics import (
     orientation_accuracy,
     probability_scores,
     shd,
+    shd_cpdag,
     skeleton_prf,
     structure_scores,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "adjustment_distances",
     "average_precision",
     "brier_score",
+    "cpdag",
     "directed_prf",
     "evaluate_graph",
     "expected_calibration_error",
@@ -41,6 +44,7 @@ __all__ = [
     "probability_scores",
     "score_against",
     "shd",
+    "shd_cpdag",
     "skeleton_prf",
     "structure_scores",
 ]

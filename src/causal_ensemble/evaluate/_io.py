@@ -66,6 +66,7 @@ def load_graph_file(path: str | Path) -> GraphSpec:
                 else:
                     undirected.add(frozenset((s, t)))
                 probs.update(_edge_beliefs(e, s, t))
+            probs.update(_pair_beliefs(obj.get("pair_beliefs")))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{p}: not a causal-ensemble graph.json ({exc})") from exc
         names = set(nodes) | {x for pr in directed for x in pr} | {x for pr in undirected for x in pr}
@@ -78,6 +79,22 @@ def load_graph_file(path: str | Path) -> GraphSpec:
     if suffix in {".dot", ".gv"}:
         return _read_dot(p, text)
     return _read_csv(p, text)
+
+
+def _pair_beliefs(block: object) -> dict[tuple[str, str], float]:
+    """Directed beliefs of every pair from graph.json's ``pair_beliefs`` block, the final pooled beliefs
+    of all pairs (not only of the kept edges), so calibration is scored over every pair."""
+    if not isinstance(block, Mapping):
+        return {}
+    cols = list(block["columns"])
+    out: dict[tuple[str, str], float] = {}
+    for row in block["rows"]:
+        r = dict(zip(cols, row, strict=True))
+        s, t = str(r["source"]), str(r["target"])
+        a = min(max(float(r["adjacency"]), 0.0), 1.0)
+        o = min(max(float(r["orientation"]), 0.0), 1.0)
+        out[(s, t)], out[(t, s)] = a * o, a * (1.0 - o)
+    return out
 
 
 def _edge_beliefs(edge: Mapping[str, object], s: str, t: str) -> dict[tuple[str, str], float]:

@@ -8,7 +8,9 @@ Conventions (stated once here; explained for users in ``docs/benchmarks.md``):
 * A predicted undirected edge is a correct *adjacency*. In directed precision/recall it counts as half a
   match when lenient (the default) and as none when ``strict``. Predicted edges are counted once per pair.
 * SHD counts each pair whose state (absent, ``i -> j``, ``j -> i``, undirected) differs from the truth once:
-  a missing, an extra, a reversed and an undirected-but-true edge each cost 1.
+  a missing, an extra, a reversed and an undirected-but-true edge each cost 1. ``shd_cpdag`` compares
+  with the true DAG's CPDAG (its Markov equivalence class) instead: an edge the data cannot orient is
+  undirected there, so leaving it undirected is not an error, and orienting it either way is one.
 * Orientation accuracy is measured on the true edges the prediction finds adjacent: 1 for the right
   direction, 1/2 (lenient) or 0 (strict) for undirected, 0 for reversed; NaN when no true edge was found.
 * Edge probabilities are scored over *ordered* pairs ``i != j`` for directed beliefs ``P(i -> j)`` (label:
@@ -56,6 +58,54 @@ class ProbabilityScores:
     auprc_skeleton: float
 
 
+def cpdag(truth: npt.ArrayLike) -> tuple[BoolMatrix, BoolMatrix]:
+    """The CPDAG of a DAG as (directed, undirected) matrices: its v-structures, closed under Meek's rules
+    R1-R3 (which are complete for a DAG's equivalence class, Meek 1995)."""
+    T = np.asarray(truth, dtype=bool)
+    if T.ndim != 2 or T.shape[0] != T.shape[1] or np.any(T & T.T) or not _is_acyclic(T):
+        raise InputError("cpdag() needs the adjacency matrix of a DAG")
+    d = T.shape[0]
+    adj = T | T.T
+    D = np.zeros((d, d), dtype=bool)
+    for k in range(d):
+        parents = np.flatnonzero(T[:, k])
+        for a_pos, i in enumerate(parents):
+            for j in parents[a_pos + 1 :]:
+                if not adj[i, j]:
+                    D[i, k] = D[j, k] = True
+    changed = True
+    while changed:
+        changed = False
+        U = adj & ~D & ~D.T
+        for b in range(d):
+            for c in np.flatnonzero(U[b]):
+                if D[b, c] or D[c, b]:
+                    continue
+                into_b = np.flatnonzero(D[:, b])
+                r1 = any(not adj[a, c] and a != c for a in into_b)  # a -> b - c, a, c not adjacent
+                r2 = bool(np.any(D[b] & D[:, c]))  # b -> x -> c with b - c
+                und_b = np.flatnonzero(U[b])
+                into_c_und = [x for x in und_b if D[x, c] and x != c]  # b - x -> c
+                r3 = any(
+                    not adj[x, y] for i, x in enumerate(into_c_und) for y in into_c_und[i + 1 :]
+                )  # b - x -> c <- y - b, x, y not adjacent
+                if r1 or r2 or r3:
+                    D[b, c] = True
+                    changed = True
+                    U[b, c] = U[c, b] = False
+    return D, adj & ~D & ~D.T
+
+
+def shd_cpdag(directed: npt.ArrayLike, undirected: npt.ArrayLike, truth: npt.ArrayLike) -> int:
+    """SHD against the true DAG's CPDAG: a pair counts once when its state (absent, either direction,
+    undirected) differs from the equivalence class's."""
+    D, U, T = _as_prediction(directed, undirected, truth)
+    CD, CU = cpdag(T)
+    iu = np.triu_indices(T.shape[0], 1)
+    differs = (D[iu] != CD[iu]) | (D.T[iu] != CD.T[iu]) | (U[iu] != CU[iu])
+    return int(np.sum(differs))
+
+
 @dataclass(frozen=True)
 class GraphScores:
     """Every metric of one prediction; ``*_strict`` count undirected edges as no directed match.
@@ -63,10 +113,12 @@ class GraphScores:
     ``aid`` is the ancestor adjustment identification distance normalised to [0, 1]; ``sid`` the structural
     intervention distance as a count of wrongly identified (cause, effect) pairs (see
     :func:`adjustment_distances`); both NaN for a cyclic prediction.
-    Probability scores are NaN when no beliefs were given.
+    Probability scores are NaN when no beliefs were given. ``shd_cpdag`` is the SHD against the true CPDAG
+    (NaN-free: the truth is always a DAG).
     """
 
     shd: int
+    shd_cpdag: int
     skeleton_precision: float
     skeleton_recall: float
     skeleton_f1: float
@@ -307,6 +359,7 @@ def graph_scores(
         probs = probability_scores(prob_directed, T)
     return GraphScores(
         shd=shd(D, U, T),
+        shd_cpdag=shd_cpdag(D, U, T),
         skeleton_precision=sp,
         skeleton_recall=sr,
         skeleton_f1=sf,

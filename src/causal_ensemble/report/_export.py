@@ -11,8 +11,8 @@ import networkx as nx
 
 from causal_ensemble._errors import InputError
 from causal_ensemble._result import EnsembleResult
-from causal_ensemble.assemble import EdgeType
 from causal_ensemble._result_views import to_networkx
+from causal_ensemble.assemble import EdgeType
 from causal_ensemble.report._dot import to_dot
 
 

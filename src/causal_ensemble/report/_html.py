@@ -324,7 +324,8 @@ def render_report(
     ok = sum(x.status == "ok" for x in result.experts)
     subtitle = (
         f"{len(result.variables)} variables, {len(result.edges)} edges "
-        f"({n_dir} directed, {n_und} undirected), {n_ref} settled by a referee; {ok}/{len(result.experts)} experts ok; "
+        f"({n_dir} directed, {n_und} undirected), {n_ref} settled by a referee; "
+        f"{ok}/{len(result.experts)} experts ok; "
         f"{len(result.contested)} contested decisions; referee: {result.referee.kind}; "
         f"causal-ensemble {result.version}, seed {result.seed}"
     )
