@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 
@@ -487,6 +488,36 @@ def test_hand_built_dataset_with_too_few_informative_columns() -> None:
     assert ds.constant_columns == ("b",)
     with pytest.raises(DataError, match=r"^hand: 1 of 2 columns is constant \('b'\)"):
         ds.informative()
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        (np.linspace(-2, 2, 12) * 1e300, ["too large", "2e+300"]),
+        (np.linspace(1.6, 1.7, 12) * 1e308, ["too large"]),
+        (np.r_[np.linspace(-1, 1, 11) * 1e-300, 1e300], ["too large"]),
+        (np.linspace(-3, 3, 12) * 1e-300, ["varies too little", "3e-300"]),
+    ],
+    ids=["huge", "mean-overflows", "mixed", "tiny"],
+)
+def test_magnitudes_beyond_float64_statistics(values: npt.NDArray[np.float64], words: list[str]) -> None:
+    # Experts would get NaN correlations and still return a graph.
+    frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": values})
+    with pytest.raises(DataError) as exc:
+        from_frame(frame)
+    _one_line_error(exc, "<frame>", "column 'b'", "rescale", *words)
+
+
+def test_huge_integers_with_few_values_are_categories() -> None:
+    ds = from_frame(pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1e300, -1e300, 2e300] * 4}))
+    assert ds.types["b"] is VariableType.DISCRETE and ds.categories["b"][0].startswith("-1000")
+
+
+def test_large_and_small_but_usable_magnitudes() -> None:
+    frame = pd.DataFrame({"a": np.arange(12.0) * 1e150, "b": np.arange(12.0) * 1e-150, "c": [1e300] * 12})
+    ds = from_frame(frame)
+    assert ds.types["a"] is VariableType.CONTINUOUS and ds.types["b"] is VariableType.CONTINUOUS
+    assert ds.constant_columns == ("c",)  # a constant is never used in a statistic
 
 
 def test_dates_are_refused() -> None:

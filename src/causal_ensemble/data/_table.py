@@ -347,6 +347,9 @@ def from_frame(
             )
 
     constant = [c.name for k, c in enumerate(columns) if np.unique(table[:, k]).size < 2]
+    for k, col in enumerate(columns):
+        if col.kind is VariableType.CONTINUOUS and col.name not in constant:
+            _check_scale(table[:, k], col.name, source)
     if constant:
         _check_informative(constant, names, source)
         one = len(constant) == 1
@@ -387,6 +390,26 @@ def _check_informative(constant: Sequence[str], names: Sequence[str], source: st
         f"{source}: {len(constant)} of {_count(len(names), 'column')} "
         f"{'is' if len(constant) == 1 else 'are'} constant ({_quote_all(constant)}), leaving "
         f"{len(informative)} informative{left}; at least 2 non-constant columns are needed"
+    )
+
+
+def _check_scale(values: npt.NDArray[np.float64], name: str, source: str) -> None:
+    """Refuse a continuous column whose spread float64 statistics cannot hold.
+
+    Every expert sums squares and cross-products of centred columns; near 1e300 those overflow to inf,
+    near 1e-300 they underflow to 0, and either way the experts see NaN correlations and return a graph
+    without saying that it means nothing.
+    """
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        centred = values - values.mean()
+        sum_sq = float(np.sum(centred * centred))
+    if math.isfinite(sum_sq) and sum_sq >= np.finfo(np.float64).tiny:
+        return
+    problem = "has values too large" if not math.isfinite(sum_sq) else "varies too little"
+    largest = float(np.max(np.abs(values)))
+    raise DataError(
+        f"{source}: column {name!r} {problem} for float64 statistics (largest |value| {largest:.3g}); "
+        "rescale it, e.g. change its unit"
     )
 
 
