@@ -47,10 +47,12 @@ from causal_ensemble.data import Dataset, Knowledge, from_frame, load_table
 from causal_ensemble.experts import (
     BootstrapResult,
     DataKind,
+    EarlyStopping,
     Expert,
     FitCache,
     FitRecord,
     KnowledgeMasks,
+    StopReason,
     connect,
     make_panel,
     plan_panel,
@@ -75,6 +77,11 @@ from causal_ensemble.referee import NoReferee, Referee, RefereeContext, RefereeK
 logger = logging.getLogger(__name__)
 
 IntVector = npt.NDArray[np.int64]
+
+# Seconds a default run may take: an interactive wait on two cores. The panel gets most of it; the rest is
+# for the weights, the referee and assembly.
+DEFAULT_BUDGET = 120.0
+PANEL_SHARE = 0.85
 
 
 def package_version() -> str:
@@ -155,6 +162,10 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
     scales the number of resamples with the number of variables. ``scheduler`` (a Dask address or client)
     runs the fits on a cluster; ``cache`` (a directory, ``True`` for the default one, or a
     :class:`FitCache`) reuses fits across runs; ``memory_limit`` caps the megabytes one local fit may add.
+    ``budget`` (seconds, ``None`` for none) bounds a run with the default number of resamples: the default
+    B becomes a ceiling, resamples are handed to the experts while their measured cost fits, and
+    ``early_stopping`` ends an expert's resampling once its beliefs settle. A chosen ``n_bootstrap`` is
+    fitted in full, budget or not.
 
     After :meth:`fit`: ``result_`` (the :class:`EnsembleResult`) and ``panel_fit_`` (the expert stage).
     """
@@ -175,6 +186,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         memory_limit: float | None = None,
         scheduler: Any = None,
         cache: FitCache | str | Path | bool | None = None,
+        budget: float | None = DEFAULT_BUDGET,
+        early_stopping: EarlyStopping | None = EarlyStopping(),  # noqa: B008 - frozen, never mutated
     ) -> None:
         self.experts = experts
         self.referee = referee
@@ -189,6 +202,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         self.memory_limit = memory_limit
         self.scheduler = scheduler
         self.cache = cache
+        self.budget = budget
+        self.early_stopping = early_stopping
 
     # --- validation -------------------------------------------------------------------------------
 
@@ -204,6 +219,10 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             raise ParameterError("seed", f"must be an integer >= 0, got {self.seed!r}")
         if self.time_limit is not None and not self.time_limit > 0:
             raise ParameterError("time_limit", f"must be > 0 seconds, got {self.time_limit}")
+        if self.budget is not None and not self.budget > 0:
+            raise ParameterError("budget", f"must be > 0 seconds (or None for no budget), got {self.budget}")
+        if self.early_stopping is not None and not isinstance(self.early_stopping, EarlyStopping):
+            raise ParameterError("early_stopping", "must be an EarlyStopping rule or None")
         if self.memory_limit is not None and not self.memory_limit > 0:
             raise ParameterError("memory_limit", f"must be > 0 MB, got {self.memory_limit}")
         if self.experts is not None:
@@ -282,6 +301,11 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         scheme = resampling_scheme(disc)
         resamples = resample_indices(len(X), n_boot, self.seed, scheme=scheme)
         client, owned = connect(self.scheduler) if self.scheduler is not None else (None, False)
+        # A chosen B is fitted in full; the default B is a ceiling, spent within the budget.
+        planned = self.n_bootstrap is None
+        budget_s = None
+        if planned and self.budget is not None:
+            budget_s = max(self.budget * PANEL_SHARE - (time.perf_counter() - start), 1.0)
         try:
             runs = run_panel(
                 panel,
@@ -297,6 +321,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
                 scheduler=client,
                 cache=resolve_cache(self.cache),
                 memory_limit_mb=self.memory_limit,
+                budget_s=budget_s,
+                early_stopping=self.early_stopping if planned else None,
             )
         finally:
             if owned and client is not None:
@@ -324,7 +350,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             pool=pool,
             knowledge=knowledge,
             masks=masks,
-            notes=plan.notes,
+            notes=(*plan.notes, *_resampling_notes(runs, self.budget if planned else None)),
             seconds=time.perf_counter() - start,
             pooling_seconds=time.perf_counter() - pool_start,
         )
@@ -477,6 +503,22 @@ def _edges(
     return tuple(out)
 
 
+def _resampling_notes(runs: Sequence[BootstrapResult], budget: float | None) -> tuple[str, ...]:
+    """What early stopping and the budget did, in one line (nothing when every expert got its full B)."""
+    short = [
+        r for r in runs if r.planned is not None and r.stopped in (StopReason.CONVERGED, StopReason.BUDGET)
+    ]
+    if not short:
+        return ()
+    parts = [f"{r.name} {len(r.resamples)} of {r.planned} ({r.stopped.value})" for r in short]
+    why = f"time budget {budget:g} s" if budget is not None else "no time budget"
+    return (
+        f"resamples per expert ({why}; early stopping once beliefs settle): "
+        + ", ".join(parts)
+        + ". A larger --budget, or --bootstrap B for exactly B resamples, fits more.",
+    )
+
+
 def _pair_beliefs(pooled: PooledBeliefs, names: Sequence[str]) -> tuple[PairBelief, ...]:
     adj, orient, anc = pooled.adjacency, pooled.orientation, pooled.ancestral
     d = len(names)
@@ -502,4 +544,6 @@ def _expert_report(r: BootstrapResult, weights: ExpertWeights, k: int) -> Expert
         fit_gain=float(weights.fit_gain[k]),
         assumptions=r.expert.assumptions,
         params={k2: v for k2, v in r.expert.get_params().items() if k2 != "random_state"},
+        resamples_planned=r.planned,
+        resampling_stopped=r.stopped,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from causal_ensemble.assemble import AssemblyAction, EdgeType, SettledBy
-from causal_ensemble.experts import FitStatus
+from causal_ensemble.experts import FitStatus, StopReason
 from causal_ensemble.pooling import Level
 
 SCHEMA = "causal-ensemble/graph@1"
@@ -74,6 +74,8 @@ class ExpertReport:
     fit_gain: float
     assumptions: tuple[str, ...]
     params: Mapping[str, Any]
+    resamples_planned: int | None = None  # what the run allowed it (None: files before budgets)
+    resampling_stopped: StopReason = StopReason.COMPLETE
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,11 @@ class EnsembleResult:
                     "fit_gain": _r(x.fit_gain),
                     "assumptions": list(x.assumptions),
                     "params": dict(x.params),
+                    "resampling": {
+                        "planned": x.resamples_planned,
+                        "kept": max(x.n_fits - 1, 0),
+                        "stopped": x.resampling_stopped.value,
+                    },
                 }
                 for x in self.experts
             ],

@@ -28,7 +28,7 @@ from causal_ensemble._result import (
     Variable,
 )
 from causal_ensemble.assemble import AssemblyAction, EdgeType, SettledBy
-from causal_ensemble.experts import FitStatus
+from causal_ensemble.experts import FitStatus, StopReason
 from causal_ensemble.pooling import Level
 
 E = TypeVar("E", bound=StrEnum)
@@ -99,6 +99,10 @@ def _expert(x: Mapping[str, Any]) -> ExpertReport:
         fit_gain=_f(x.get("fit_gain")),
         assumptions=tuple(str(a) for a in x.get("assumptions") or ()),
         params=dict(x.get("params") or {}),
+        resamples_planned=(x.get("resampling") or {}).get("planned"),
+        resampling_stopped=_enum(
+            StopReason, (x.get("resampling") or {}).get("stopped") or "complete", "stopped"
+        ),
     )
 
 

@@ -187,6 +187,13 @@ def discover(
     memory_limit: Annotated[
         float | None, typer.Option(help="Megabytes one expert fit may allocate before it is stopped.")
     ] = None,
+    budget: Annotated[
+        float,
+        typer.Option(
+            help="Seconds the run may take with the default resamples (0: no budget); --bootstrap B "
+            "fits exactly B whatever the budget."
+        ),
+    ] = 120.0,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
     from causal_ensemble._pipeline import Ensemble
@@ -212,6 +219,7 @@ def discover(
         memory_limit=memory_limit,
         scheduler=scheduler,
         cache=fit_cache if fit_cache is not None else False,
+        budget=None if budget == 0 else budget,
     )
     ensemble._check_params()  # every flag checked before the data is read
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")

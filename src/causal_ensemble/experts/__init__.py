@@ -11,7 +11,14 @@ from causal_ensemble.experts._base import (
 from causal_ensemble.experts._cache import FitCache, default_cache_dir, resolve_cache
 from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
 from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
-from causal_ensemble.experts._execution import BootstrapResult, FitRecord, FitStatus, connect, run_panel
+from causal_ensemble.experts._execution import (
+    BootstrapResult,
+    FitRecord,
+    FitStatus,
+    StopReason,
+    connect,
+    run_panel,
+)
 from causal_ensemble.experts._graph import EndpointGraph, Mark
 from causal_ensemble.experts._lingam import DirectLiNGAM
 from causal_ensemble.experts._registry import (
@@ -26,6 +33,7 @@ from causal_ensemble.experts._registry import (
 )
 from causal_ensemble.experts._resampling import ResamplingScheme, resample_indices, resampling_scheme
 from causal_ensemble.experts._scaling import PanelPlan, plan_panel
+from causal_ensemble.experts._stopping import EarlyStopping
 
 __all__ = [
     "BOSS",
@@ -40,6 +48,7 @@ __all__ = [
     "BootstrapResult",
     "DataKind",
     "DirectLiNGAM",
+    "EarlyStopping",
     "EndpointGraph",
     "Expert",
     "ExpertInfo",
@@ -52,6 +61,7 @@ __all__ = [
     "Mark",
     "PanelPlan",
     "ResamplingScheme",
+    "StopReason",
     "available_experts",
     "connect",
     "data_kind",

@@ -8,7 +8,9 @@ failure, time out or memory exhaustion becomes a record instead of an exception 
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -27,6 +29,7 @@ from causal_ensemble.experts._graph import EndpointGraph
 from causal_ensemble.experts._limits import is_memory_error, memory_limit, time_limit
 from causal_ensemble.experts._resampling import SchemeLike, resample_indices, resampling_scheme
 from causal_ensemble.experts._seeds import job_seed
+from causal_ensemble.experts._stopping import ConvergenceMonitor, EarlyStopping
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +56,28 @@ class FitRecord:
     transient: bool = False  # the outcome depends on limits or the machine (time, memory): never cached
 
 
+class StopReason(StrEnum):
+    """Why an expert's resampling ended where it did (graph.json ``experts[].resampling``)."""
+
+    COMPLETE = "complete"  # every planned resample was fitted
+    CONVERGED = "converged"  # its adjacency beliefs stopped moving (early stopping)
+    BUDGET = "budget"  # the run's time budget left no room for more
+    FAILED = "failed"  # the fit on the full data failed or was refused: nothing to resample
+
+
 @dataclass(frozen=True)
 class BootstrapResult:
-    """Everything one expert produced in a run; failures are data here, not exceptions."""
+    """Everything one expert produced in a run; failures are data here, not exceptions.
+
+    ``planned`` is the number of resamples the run allowed it; ``stopped`` why it has
+    ``len(resamples)`` of them.
+    """
 
     expert: Expert
     full: FitRecord
     resamples: tuple[FitRecord, ...] = field(default_factory=tuple)
+    planned: int | None = None
+    stopped: StopReason = StopReason.COMPLETE
 
     @property
     def name(self) -> str:
@@ -162,6 +180,8 @@ def run_panel(
     cache: FitCache | None = None,
     memory_limit_mb: float | None = None,
     scheme: SchemeLike | None = None,
+    budget_s: float | None = None,
+    early_stopping: EarlyStopping | None = None,
 ) -> list[BootstrapResult]:
     """Fit every expert on the full data and on ``n_bootstrap`` shared resamples.
 
@@ -175,6 +195,13 @@ def run_panel(
     instead of local processes; the seeds are per job, so the graphs are the same either way. ``cache``
     serves fits computed before and stores new ones as they finish, so an interrupted run resumes where
     it stopped.
+
+    ``budget_s`` (wall seconds for the whole panel) and ``early_stopping`` switch to planned execution:
+    the full-data fits go first, then resamples are handed out one at a time to the expert with the
+    fewest so far, as long as its measured cost fits in what is left of the budget, and an expert whose
+    beliefs have converged gets no more. An expert keeps the first ``m`` resamples in index order (results
+    past a stop are discarded), so early stopping does not depend on scheduling; a budget stop does
+    depend on the machine's speed, and each expert's ``stopped`` says which happened.
     """
     data = np.asarray(X, dtype=np.float64)
     n, d = data.shape
@@ -232,6 +259,22 @@ def run_panel(
                 job.key, CachedFit(record.status is FitStatus.OK, record.seconds, record.graph, record.error)
             )
         _collect(record)
+
+    if budget_s is not None or early_stopping is not None:
+        planned = _Planner(
+            [e for e in experts if e.name not in refused],
+            n_bootstrap,
+            budget_s,
+            early_stopping,
+            time_limit_s,
+        )
+        cached = {(j.expert.name, j.resample) for j in jobs} - {(j.expert.name, j.resample) for j in todo}
+        for (name, b), rec in _cached_records(records, cached).items():
+            planned.seed_with(name, b, rec)
+        args = (disc, masks, time_limit_s, memory_limit_mb)
+        by_id = {(j.expert.name, j.resample): j for j in todo}
+        _run_planned(planned, by_id, data, args, _store, n_jobs, scheduler)
+        return _planned_results(experts, refused, records, planned)
 
     if todo:
         args = (disc, masks, time_limit_s, memory_limit_mb)
@@ -329,3 +372,232 @@ def _run_dask(
     finally:
         if owned:
             client.close()
+
+
+# --- planned execution: a time budget and early stopping --------------------------------------------
+
+HARD_MARGIN = 1.1  # a fit is cut off once the run passes 110 % of its budget
+MIN_EACH = 3  # resamples every expert gets before the budget is shared by time
+
+
+def _cached_records(
+    records: dict[str, list[FitRecord]], served: set[tuple[str, int]]
+) -> dict[tuple[str, int], FitRecord]:
+    return {
+        (r.expert, r.resample): r
+        for recs in records.values()
+        for r in recs
+        if (r.expert, r.resample) in served
+    }
+
+
+class _Planner:
+    """Decides, fit by fit, what runs next: every full-data fit first, then resamples round-robin (the
+    expert with the fewest first), within the budget and until each expert's beliefs converge."""
+
+    def __init__(
+        self,
+        experts: Sequence[Expert],
+        n_bootstrap: int,
+        budget_s: float | None,
+        rule: EarlyStopping | None,
+        time_limit_s: float | None,
+    ) -> None:
+        self.names = [e.name for e in experts]
+        self.n_bootstrap = n_bootstrap
+        self.budget_s = budget_s
+        self.rule = rule
+        self.time_limit_s = time_limit_s
+        self.start = time.perf_counter()
+        self.done: dict[str, dict[int, FitRecord]] = {n: {} for n in self.names}
+        self.issued: dict[str, set[int]] = {n: set() for n in self.names}
+        self.cost: dict[str, float] = {}
+        self.stopped: dict[str, StopReason] = {}
+        self.limit: dict[str, int] = {n: n_bootstrap for n in self.names}  # resamples kept
+
+    def seed_with(self, name: str, b: int, record: FitRecord) -> None:
+        self.issued[name].add(b)
+        self._record(record)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def fit_limit(self) -> float | None:
+        """The time limit of the next fit: the user's, or less when the budget is nearly spent."""
+        if self.budget_s is None:
+            return self.time_limit_s
+        left = max(self.budget_s * HARD_MARGIN - self.elapsed(), 1.0)
+        return left if self.time_limit_s is None else min(self.time_limit_s, left)
+
+    def _record(self, record: FitRecord) -> None:
+        name = record.expert
+        self.done[name][record.resample] = record
+        if record.status is FitStatus.OK:  # a cached fit's seconds are what it cost when computed
+            old = self.cost.get(name)
+            self.cost[name] = record.seconds if old is None else 0.5 * (old + record.seconds)
+        if record.resample == FULL_DATA and record.status is not FitStatus.OK:
+            self.stopped[name] = StopReason.FAILED
+            self.limit[name] = 0
+        self._check_converged(name)
+
+    def _check_converged(self, name: str) -> None:
+        if self.rule is None or name in self.stopped:
+            return
+        monitor = ConvergenceMonitor(self.rule)
+        m = 0
+        while m < self.n_bootstrap and m in self.done[name]:
+            monitor.add(self.done[name][m].graph)
+            m += 1
+            if monitor.converged:
+                self.stopped[name] = StopReason.CONVERGED
+                self.limit[name] = m
+                return
+
+    def record(self, record: FitRecord) -> None:
+        self._record(record)
+
+    def next_job(self) -> tuple[str, int] | None:
+        """The next (expert, resample) to fit, or None when nothing more should start now."""
+        for name in self.names:  # full-data fits first: they measure each expert's cost
+            if FULL_DATA not in self.issued[name]:
+                return name, FULL_DATA
+        candidates = []
+        for name in self.names:
+            if name in self.stopped:
+                continue
+            nxt = next((b for b in range(self.limit[name]) if b not in self.issued[name]), None)
+            if nxt is None:
+                continue
+            if FULL_DATA not in self.done[name]:
+                continue  # wait for its cost before committing resamples
+            count = len(self.issued[name]) - 1
+            spent = count * self.cost.get(name, 0.0)
+            # Every expert first gets MIN_EACH resamples (a belief from one graph is all-or-nothing); then
+            # the one that has used the least time goes next, so a cheap expert is not held back by a slow
+            # one and each gets an equal share of what is left.
+            key = (0, float(count), name) if count < MIN_EACH else (1, spent, name)
+            candidates.append((key, name, nxt))
+        for _, name, nxt in sorted(candidates):
+            if self._fits_in_budget(name):
+                return name, nxt
+            self.stopped.setdefault(name, StopReason.BUDGET)
+        return None
+
+    def _fits_in_budget(self, name: str) -> bool:
+        """Whether one more fit of this expert, started now, would end within the budget."""
+        if self.budget_s is None:
+            return True
+        cost = self.cost.get(name, 0.0)
+        return self.elapsed() + cost <= self.budget_s
+
+    def kept(self, name: str) -> int:
+        """How many resamples the expert keeps: the contiguous prefix it finished, up to its limit."""
+        m = 0
+        while m < self.limit[name] and m in self.done[name]:
+            m += 1
+        return m
+
+    def reason(self, name: str) -> StopReason:
+        if name in self.stopped:
+            return self.stopped[name]
+        return StopReason.COMPLETE if self.kept(name) >= self.n_bootstrap else StopReason.BUDGET
+
+
+def _workers(n_jobs: int) -> int:
+    return (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
+
+
+def _run_planned(
+    planner: _Planner,
+    by_id: dict[tuple[str, int], _Job],
+    data: npt.NDArray[np.float64],
+    args: _Args,
+    store: Callable[[_Job, FitRecord], None],
+    n_jobs: int,
+    scheduler: Any,
+) -> None:
+    """Keep every worker busy with the planner's next fit; in-process when there is one worker."""
+    disc, masks, _, mem = args
+
+    def submit_args(job: _Job) -> tuple[Any, ...]:
+        return (job.expert, data, job.rows, disc, masks, job.resample, planner.fit_limit(), mem)
+
+    def finish(job: _Job, record: FitRecord) -> None:
+        store(job, record)
+        planner.record(record)
+
+    workers = _workers(n_jobs)
+    if scheduler is None and workers == 1:
+        while (nxt := planner.next_job()) is not None:
+            planner.issued[nxt[0]].add(nxt[1])
+            job = by_id.get(nxt)
+            if job is not None:
+                finish(job, _fit_one(*submit_args(job)))
+        return
+
+    client = owned = None
+    if scheduler is not None:
+        client, owned = connect(scheduler)
+        executor: concurrent.futures.Executor = client.get_executor(pure=False)
+        workers = max(1, sum(client.nthreads().values()))
+        shared: Any = client.scatter(data, broadcast=True)
+    else:
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=workers)
+        shared = data
+    in_flight: dict[concurrent.futures.Future[FitRecord], _Job] = {}
+    try:
+        while True:
+            while len(in_flight) < workers and (nxt := planner.next_job()) is not None:
+                planner.issued[nxt[0]].add(nxt[1])
+                job = by_id.get(nxt)
+                if job is None:  # served by the cache
+                    continue
+                a = submit_args(job)
+                in_flight[executor.submit(_fit_one, a[0], shared, *a[2:])] = job
+            if not in_flight:
+                break
+            finished, _ = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)
+            for fut in finished:
+                job = in_flight.pop(fut)
+                try:
+                    record = fut.result()
+                except Exception as exc:  # a worker died (memory), a lost connection, ...
+                    msg = f"expert {job.expert.name!r}: worker failed: {type(exc).__name__}: {exc}"
+                    record = FitRecord(
+                        job.expert.name, job.resample, FitStatus.FAILED, 0.0, error=msg, transient=True
+                    )
+                finish(job, record)
+    finally:
+        for fut in in_flight:
+            fut.cancel()
+        if owned and client is not None:
+            client.close()
+
+
+def _planned_results(
+    experts: Sequence[Expert],
+    refused: dict[str, FitRecord],
+    records: dict[str, list[FitRecord]],
+    planner: _Planner,
+) -> list[BootstrapResult]:
+    results = []
+    for expert in experts:
+        if expert.name in refused:
+            results.append(
+                BootstrapResult(expert, refused[expert.name], planned=0, stopped=StopReason.FAILED)
+            )
+            continue
+        by_b = {r.resample: r for r in records[expert.name]}
+        kept = planner.kept(expert.name)
+        full = by_b.get(FULL_DATA) or FitRecord(
+            expert.name, FULL_DATA, FitStatus.FAILED, 0.0, error="not run"
+        )
+        resamples = tuple(by_b[b] for b in range(kept))
+        results.append(
+            BootstrapResult(
+                expert, full, resamples, planned=planner.n_bootstrap, stopped=planner.reason(expert.name)
+            )
+        )
+    return results
