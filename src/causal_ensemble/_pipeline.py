@@ -181,7 +181,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         threshold: float = 0.5,
         margin: float = 0.1,
         seed: int = 0,
-        n_jobs: int = 1,
+        n_jobs: int = -1,
         time_limit: float | None = 300.0,
         memory_limit: float | None = None,
         scheduler: Any = None,
@@ -327,15 +327,15 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         finally:
             if owned and client is not None:
                 client.close()
-        for r in runs:
-            if r.error:
-                logger.warning("expert %s: %s", r.name, r.error)
         pool_start = time.perf_counter()
         beliefs = [beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs]
         alive = [k for k, b in enumerate(beliefs) if b is not None]
-        if not alive:
+        if not alive:  # the error says it all: no warning lines before it
             errors = "; ".join(f"{r.name}: {r.error}" for r in runs)
             raise InputError(f"no expert could learn a graph from {ds.source}: {errors}")
+        for r in runs:
+            if r.error:
+                logger.warning("expert %s: %s", r.name, r.error)
         weights = reliability_weights(runs, beliefs, X, resamples, discrete=kind is DataKind.DISCRETE)
         pool = Pool([b for b in beliefs if b is not None], weights.subset(alive))
         return PanelFit(

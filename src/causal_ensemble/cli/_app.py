@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
@@ -165,7 +166,7 @@ def discover(
     seed: Annotated[
         int, typer.Option(help="Seed of resamples and experts: same seed and data, same graph.")
     ] = 0,
-    jobs: Annotated[int, typer.Option(help="Parallel worker processes (-1: all cores).")] = 1,
+    jobs: Annotated[int, typer.Option(help="Parallel worker processes (-1: all cores).")] = -1,
     scheduler: Annotated[str | None, typer.Option(help="Dask distributed scheduler address.")] = None,
     time_limit: Annotated[
         float, typer.Option(help="Seconds one expert fit may take before it is cut off.")
@@ -229,7 +230,7 @@ def discover(
     ref = ensemble._make_referee(know)
     plan = ensemble.plan(ds)
     for note in plan.notes:
-        err.print(f"[yellow]note:[/] {note}")
+        err.print(f"[yellow]note:[/] {escape(note)}")  # notes quote column names: never markup
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -261,8 +262,8 @@ def discover(
         _summary(result)
         if fit_cache is not None:
             reuse = f"{fit_cache.hits} fits reused, {fit_cache.misses} computed"
-            err.print(f"fit cache {fit_cache.root}: {reuse}")
-        err.print("wrote " + ", ".join(str(p) for p in paths))
+            err.print(escape(f"fit cache {fit_cache.root}: {reuse}"))
+        err.print(escape("wrote " + ", ".join(str(p) for p in paths)))
 
 
 def _summary(result: Any) -> None:
@@ -271,12 +272,12 @@ def _summary(result: Any) -> None:
         table.add_column(col)
     for x in result.experts:
         status = x.status if x.status == "ok" else f"[red]{x.status}[/]"
-        table.add_row(x.name, status, f"{x.weight:.3f}", f"{x.seconds:.1f}", f"{x.n_ok}/{x.n_fits}")
+        table.add_row(escape(x.name), status, f"{x.weight:.3f}", f"{x.seconds:.1f}", f"{x.n_ok}/{x.n_fits}")
     err.print(table)
     for x in result.experts:
         if x.error:
-            err.print(f"[yellow]{x.name}:[/] {x.error}")
-    err.print(repr(result))
+            err.print(f"[yellow]{escape(x.name)}:[/] {escape(x.error)}")
+    err.print(escape(repr(result)))
 
 
 @experts_app.command("list")

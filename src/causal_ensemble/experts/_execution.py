@@ -12,7 +12,6 @@ import concurrent.futures
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from joblib import Parallel, delayed
 
 from causal_ensemble._errors import ExpertTimeoutError, InputError, UnsupportedDataError
 from causal_ensemble.experts._base import Expert, KnowledgeMasks, data_kind
@@ -196,10 +194,11 @@ def run_panel(
     serves fits computed before and stores new ones as they finish, so an interrupted run resumes where
     it stopped.
 
-    ``budget_s`` (wall seconds for the whole panel) and ``early_stopping`` switch to planned execution:
-    the full-data fits go first, then resamples are handed out one at a time to the expert with the
-    fewest so far, as long as its measured cost fits in what is left of the budget, and an expert whose
-    beliefs have converged gets no more. An expert keeps the first ``m`` resamples in index order (results
+    Fits are handed out one at a time to keep every worker busy: the full-data fits first (they measure
+    each expert's cost), then resamples, each to the expert with the fewest so far (past three each: the
+    one that has used the least time). ``budget_s`` (wall seconds for the whole panel) starts a fit only
+    while its measured cost fits in what is left, and ``early_stopping`` gives an expert whose beliefs
+    have converged no more. An expert keeps the first ``m`` resamples in index order (results
     past a stop are discarded), so early stopping does not depend on scheduling; a budget stop does
     depend on the machine's speed, and each expert's ``stopped`` says which happened.
     """
@@ -260,55 +259,19 @@ def run_panel(
             )
         _collect(record)
 
-    if budget_s is not None or early_stopping is not None:
-        planned = _Planner(
-            [e for e in experts if e.name not in refused],
-            n_bootstrap,
-            budget_s,
-            early_stopping,
-            time_limit_s,
-        )
-        cached = {(j.expert.name, j.resample) for j in jobs} - {(j.expert.name, j.resample) for j in todo}
-        for (name, b), rec in _cached_records(records, cached).items():
-            planned.seed_with(name, b, rec)
-        args = (disc, masks, time_limit_s, memory_limit_mb)
-        by_id = {(j.expert.name, j.resample): j for j in todo}
-        _run_planned(planned, by_id, data, args, _store, n_jobs, scheduler)
-        return _planned_results(experts, refused, records, planned)
-
-    if todo:
-        args = (disc, masks, time_limit_s, memory_limit_mb)
-        if scheduler is not None:
-            _run_dask(scheduler, todo, data, args, _store)
-        else:
-            _run_local(n_jobs, todo, data, args, _store)
-
-    results = []
-    for expert in experts:
-        if expert.name in refused:
-            results.append(BootstrapResult(expert, refused[expert.name]))
-            continue
-        recs = sorted(records[expert.name], key=lambda r: r.resample)
-        results.append(BootstrapResult(expert, recs[0], tuple(recs[1:])))
-    return results
+    planner = _Planner(
+        [e for e in experts if e.name not in refused], n_bootstrap, budget_s, early_stopping, time_limit_s
+    )
+    served = {(j.expert.name, j.resample) for j in jobs} - {(j.expert.name, j.resample) for j in todo}
+    for (name, b), rec in _cached_records(records, served).items():
+        planner.seed_with(name, b, rec)
+    args = (disc, masks, time_limit_s, memory_limit_mb)
+    by_id = {(j.expert.name, j.resample): j for j in todo}
+    _run_planned(planner, by_id, data, args, _store, n_jobs, scheduler)
+    return _planned_results(experts, refused, records, planner)
 
 
 _Args = tuple[npt.NDArray[np.bool_], KnowledgeMasks, float | None, float | None]
-
-
-def _run_local(
-    n_jobs: int,
-    todo: list[_Job],
-    data: npt.NDArray[np.float64],
-    args: _Args,
-    store: Callable[[_Job, FitRecord], None],
-) -> None:
-    disc, masks, limit, mem = args
-    by_id = {(j.expert.name, j.resample): j for j in todo}
-    tasks = (delayed(_fit_one)(j.expert, data, j.rows, disc, masks, j.resample, limit, mem) for j in todo)
-    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered", max_nbytes="1M")
-    for record in runner(tasks):
-        store(by_id[(record.expert, record.resample)], record)
 
 
 def connect(scheduler: Any) -> tuple[Any, bool]:
@@ -327,51 +290,6 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
         return Client(scheduler.strip(), timeout="15s", set_as_default=False), True  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler ({exc})") from exc
-
-
-def _run_dask(
-    scheduler: Any,
-    todo: list[_Job],
-    data: npt.NDArray[np.float64],
-    args: _Args,
-    store: Callable[[_Job, FitRecord], None],
-) -> None:
-    """Submit every fit as a Dask future; a fit whose worker died is reported, the others go on."""
-    from distributed import as_completed
-
-    disc, masks, limit, mem = args
-    client, owned = connect(scheduler)
-    try:
-        shared = client.scatter(data, broadcast=True)
-        futures = {}
-        for j in todo:
-            fut = client.submit(
-                _fit_one,
-                j.expert,
-                shared,
-                j.rows,
-                disc,
-                masks,
-                j.resample,
-                limit,
-                mem,
-                pure=False,
-                key=f"cea-fit-{j.expert.name}-{j.resample}-{uuid.uuid4().hex[:12]}",
-            )
-            futures[fut.key] = (fut, j)
-        for fut in as_completed([f for f, _ in futures.values()]):  # type: ignore[no-untyped-call]
-            job = futures[fut.key][1]
-            try:
-                record = fut.result()
-            except Exception as exc:  # worker killed (memory), lost connection, ...
-                msg = f"expert {job.expert.name!r}: Dask task failed: {type(exc).__name__}: {exc}"
-                record = FitRecord(
-                    job.expert.name, job.resample, FitStatus.FAILED, 0.0, error=msg, transient=True
-                )
-            store(job, record)
-    finally:
-        if owned:
-            client.close()
 
 
 # --- planned execution: a time budget and early stopping --------------------------------------------
