@@ -82,7 +82,7 @@ def test_reliability_weights_rule() -> None:
     """Stable experts whose graphs predict held-out rows get weight; an empty-graph expert gets none."""
     from causal_ensemble.beliefs import beliefs_from_graphs
     from causal_ensemble.experts import PC, BootstrapResult, FitRecord, FitStatus, resample_indices
-    from causal_ensemble.pooling import reliability_weights
+    from causal_ensemble.pooling import oob_pvalue_weights as reliability_weights
 
     rng = np.random.default_rng(1)
     n = 600
@@ -127,7 +127,7 @@ def test_reliability_weights_put_a_clearly_better_expert_first() -> None:
     spurious edge instead; the true graph must carry most of the weight, the misspecified ones little."""
     from causal_ensemble.beliefs import beliefs_from_graphs
     from causal_ensemble.experts import PC, BootstrapResult, FitRecord, FitStatus, resample_indices
-    from causal_ensemble.pooling import reliability_weights
+    from causal_ensemble.pooling import oob_pvalue_weights as reliability_weights
 
     rng = np.random.default_rng(3)
     n = 1000

@@ -1,9 +1,11 @@
 """The linear opinion pool over experts, at every graph level, and the decisions it leaves contested.
 
-Adjacency and ancestral beliefs are pooled as plain weighted averages. Orientation is a belief
-*conditional on adjacency*, so an expert that does not see an edge has no say on its direction: the
-orientation pool weights each expert by ``weight × its adjacency belief`` (still a linear pool, with
-weights renormalised per pair). With no expert seeing the edge it stays at 1/2.
+Each level is pooled with that level's expert weights (:meth:`ExpertWeights.level`), because an expert
+can be reliable on the skeleton and not on directions. Adjacency and ancestral beliefs are plain weighted
+averages. Orientation is a belief *conditional on adjacency*, so an expert that does not see an edge has
+no say on its direction: the orientation pool weights each expert by ``orientation weight × its adjacency
+belief`` (still a linear pool, with weights renormalised per pair). With no expert seeing the edge it
+stays at 1/2. A referee's weights for one decision (:meth:`Pool.pair`) replace both levels' weights.
 """
 
 from __future__ import annotations
@@ -93,17 +95,18 @@ class Pool:
         }
 
     def pooled(self) -> PooledBeliefs:
-        w = self.weights.values
-        adj = np.asarray(np.tensordot(w, self._stack["adjacency"], axes=1), dtype=np.float64)
-        anc = np.asarray(np.tensordot(w, self._stack["ancestral"], axes=1), dtype=np.float64)
-        ow = w[:, None, None] * self._stack["adjacency"]
+        w = self.weights
+        adj = np.asarray(np.tensordot(w.values, self._stack["adjacency"], axes=1), dtype=np.float64)
+        anc = np.asarray(np.tensordot(w.ancestral, self._stack["ancestral"], axes=1), dtype=np.float64)
+        ow = w.orientation[:, None, None] * self._stack["adjacency"]
         num = np.sum(ow * self._stack["orientation"], axis=0)
         den = ow.sum(axis=0)
         orient = np.divide(num, den, out=np.full(adj.shape, 0.5), where=den > 1e-12)
         return PooledBeliefs(adj, orient, anc, self.weights)
 
     def pair(self, i: int, j: int, weights: npt.ArrayLike) -> tuple[float, float]:
-        """Pooled (adjacency, orientation i -> j) of one pair under ``weights`` (normalised here)."""
+        """Pooled (adjacency, orientation i -> j) of one pair under ``weights`` (normalised here), which
+        stand for every level: a referee judging one decision says whom to trust on it, not per level."""
         w = np.asarray(weights, dtype=np.float64)
         if w.shape != self.weights.values.shape or np.any(w < 0) or w.sum() <= 0:
             raise InputError("referee weights must be non-negative, one per expert, not all zero")

@@ -1,43 +1,26 @@
-"""Data-driven starting weights of the experts.
+"""The experts' weights in the pool (one vector per graph level) and the earlier out-of-bag fit rule.
 
-The rule (stated here because users and referees must be able to check it):
+:class:`ExpertWeights` carries a weight vector per level because an expert can be reliable on adjacency
+and not on orientation (PC finds the skeleton but leaves most edges undirected; DirectLiNGAM orients
+every edge, rightly only when the noise is non-Gaussian). ``values`` stays the adjacency vector so that
+readers written before the levels existed keep working.
 
-``weight_e ∝ p_e`` normalised to sum to 1 over experts that produced graphs, where ``p_e`` is the
-p-value of the paired test "expert e's graphs predict held-out rows as well as the best-fitting
-expert's graphs":
-
-* for each bootstrap resample, a model of each expert's graph on that resample (linear-Gaussian
-  regressions on parents, or smoothed multinomial tables for discrete data; undirected and circle edges
-  oriented along a topological order) is fitted on the in-bag rows and scored on the rows the resample
-  left out, as log-likelihood gain per row over the empty graph (``fit_gain`` is its mean);
-* the best-fitting expert has the highest mean gain; for every other expert the per-resample deficits
-  ``gain_best − gain_e`` are paired (all experts see the same resamples, so the noise from *which* rows
-  were left out cancels) and ``p_e = 2 (1 − Φ(mean / se))``. The best expert gets 1.
-
-Why this rule and not the earlier ``stability × gain / best gain``: gains of reasonable graphs differ by
-a few per cent, so that ratio left the weights nearly uniform (0.09–0.18 on every benchmark) and the pool
-followed the median expert. Weighting candidate graphs by out-of-sample predictive likelihood over
-repeated splits is the model-averaging rule of Yang's ARM and of DAG aggregation (DAGgr, Wu et al.
-2026); exponentiating the *total* held-out log-likelihood, as ARM does, is winner-take-all at a few
-thousand rows, while the paired p-value is sharp exactly as far as the evidence is: an expert behind by
-more than the resampling noise gets (almost) no say, experts the data cannot tell apart keep comparable
-weight. Out-of-bag fit is scored on rows the expert did not see, so denser graphs pay for their extra
-parameters; it cannot see orientation inside a Markov equivalence class, which is why orientation is
-still pooled over the weighted experts and refereed.
-
-Fallbacks: an expert with a non-positive mean gain gets 0; with fewer than two resamples (no paired test
-possible) the factor is ``gain / best gain`` clipped to [0, 1]; when every factor is 0 the weights are
-uniform. Failed experts get weight 0. ``stability`` (1 − mean over the pairs the expert ever called
-adjacent of 4·p(1−p), with p its bootstrap adjacency frequency) is still reported per expert so a
-referee or user can see how reproducible each expert is, but it no longer scales the weight: measured on
-the benchmarks it rewarded experts that are stably wrong (an expert that always returns the same dense
-graph scores 1).
+The rule kept here, :func:`oob_pvalue_weights`, was the default before the rules of
+:mod:`causal_ensemble.pooling._rules` and is kept as a baseline of the tournament
+(``benchmarks/tune_pool.py``): ``weight_e ∝ p_e``, the p-value of the paired normal test "expert e's
+resample graphs predict out-of-bag rows as well as the best-fitting expert's", over the resamples.
+It was replaced because the resamples overlap, so the test's standard error shrinks like 1/sqrt(B) while
+the true uncertainty does not: the rule turns winner-take-all as B grows, gives exact zeros no referee can
+revive, and rewards the dense graphs that fit held-out rows best under linear-Gaussian or multinomial
+likelihoods rather than the graphs closest to the truth (on Sachs: FCI .49, DirectLiNGAM .51, the rest
+about 0). ``stability`` (1 − mean over the pairs the expert ever called adjacent of 4·p(1−p)) is still
+reported per expert so a user can see how reproducible each expert is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -51,37 +34,75 @@ from causal_ensemble.scoring import bic_penalty, heldout_gain, oob_gains
 FloatVector = npt.NDArray[np.float64]
 
 RULE = "out-of-bag fit: p-value of the paired test against the best-fitting expert"
+LEVELS = ("adjacency", "orientation", "ancestral")
+
+
+def _empty() -> FloatVector:
+    return np.zeros(0)
 
 
 @dataclass(frozen=True)
 class ExpertWeights:
-    """Weights of the experts in the linear opinion pool, with the evidence they came from."""
+    """Weights of the experts in the linear opinion pool, per graph level, with the evidence they came from.
+
+    ``values`` are the adjacency weights; ``orientation`` and ``ancestral`` default to them, so a rule that
+    has nothing to say per level need not say it. ``evidence`` holds per-expert numbers a rule measured
+    (its own names), kept for reports and the tournament, never read by the pool.
+    """
 
     names: tuple[str, ...]
     values: FloatVector
     stability: FloatVector
     fit_gain: FloatVector
     rule: str = RULE
+    orientation: FloatVector = field(default_factory=_empty)
+    ancestral: FloatVector = field(default_factory=_empty)
+    evidence: dict[str, FloatVector] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         k = len(self.names)
-        if self.values.shape != (k,) or np.any(self.values < 0) or not np.isfinite(self.values).all():
-            raise InputError("expert weights must be one finite non-negative number per expert")
+        if self.orientation.size == 0 and k:
+            object.__setattr__(self, "orientation", self.values.copy())
+        if self.ancestral.size == 0 and k:
+            object.__setattr__(self, "ancestral", self.orientation.copy())
+        for v in (self.values, self.orientation, self.ancestral):
+            if v.shape != (k,) or np.any(v < 0) or not np.isfinite(v).all():
+                raise InputError("expert weights must be one finite non-negative number per expert")
 
     def __getitem__(self, name: str) -> float:
         return float(self.values[self.names.index(name)])
 
-    def as_dict(self) -> dict[str, float]:
-        return {n: float(v) for n, v in zip(self.names, self.values, strict=True)}
+    def level(self, level: str) -> FloatVector:
+        """The weight vector of one level (``"adjacency"``, ``"orientation"`` or ``"ancestral"``)."""
+        if level == "adjacency":
+            return self.values
+        if level == "orientation":
+            return self.orientation
+        if level == "ancestral":
+            return self.ancestral
+        raise InputError(f"unknown graph level {level!r}; known: {', '.join(LEVELS)}")
+
+    def as_dict(self, level: str = "adjacency") -> dict[str, float]:
+        return {n: float(v) for n, v in zip(self.names, self.level(level), strict=True)}
 
     def subset(self, indices: Sequence[int]) -> ExpertWeights:
-        """The weights of some experts only, renormalised (used to drop experts that produced nothing)."""
+        """The weights of some experts only, renormalised per level (used to drop experts that produced
+        nothing)."""
         idx = list(indices)
-        v = self.values[idx]
-        total = v.sum()
-        v = v / total if total > 0 else np.full(len(idx), 1.0 / max(len(idx), 1))
+
+        def norm(v: FloatVector) -> FloatVector:
+            total = v.sum()
+            return v / total if total > 0 else np.full(len(idx), 1.0 / max(len(idx), 1))
+
         return ExpertWeights(
-            tuple(self.names[k] for k in idx), v, self.stability[idx], self.fit_gain[idx], self.rule
+            tuple(self.names[k] for k in idx),
+            norm(self.values[idx]),
+            self.stability[idx],
+            self.fit_gain[idx],
+            self.rule,
+            norm(self.orientation[idx]),
+            norm(self.ancestral[idx]),
+            {key: v[idx] for key, v in self.evidence.items()},
         )
 
     @classmethod
@@ -145,7 +166,7 @@ def fit_pvalues(gains: npt.NDArray[np.float64], alive: npt.NDArray[np.bool_]) ->
     return p
 
 
-def reliability_weights(
+def oob_pvalue_weights(
     results: Sequence[BootstrapResult],
     beliefs: Sequence[ExpertBeliefs | None],
     X: npt.NDArray[np.float64],
@@ -154,7 +175,7 @@ def reliability_weights(
     discrete: bool,
     penalised: bool = True,
 ) -> ExpertWeights:
-    """Starting weights by the rule in the module docstring (``beliefs[k]`` is None for a failed expert)."""
+    """Weights by the earlier rule of the module docstring (``beliefs[k]`` is None for a failed expert)."""
     names = tuple(r.name for r in results)
     alive = np.array([b is not None for b in beliefs])
     stab = np.array([stability(b) if b is not None else 0.0 for b in beliefs])

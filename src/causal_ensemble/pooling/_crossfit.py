@@ -1,0 +1,218 @@
+"""Expert weights from predictive fit done without the resamples: each expert's full-data graph, its
+parameters cross-fitted over K folds, compared row by row with the best expert's (Vuong's test).
+
+The earlier rule tested out-of-bag gains over the resamples as if they were independent; they overlap,
+so its standard error shrank like 1/sqrt(B), the weights sharpened as B grew, and two experts with nearly
+the same graphs got p-values that were noise (a tiny deficit over a tiny spread). Here the unit of
+evidence is the *row*: the graph is fixed (the expert's full-data graph; undirected and circle edges
+oriented by a consistent extension), each node's regression on its parents (linear-Gaussian, or a
+Laplace-smoothed table for a discrete table) is fitted on K − 1 folds and scores the rows of the K-th,
+so every row gets an honest log-likelihood under every expert. The BIC penalty per row is subtracted
+from each expert's mean, so a denser graph has to earn its parameters. Expert e's factor is the
+two-sided p-value of the paired difference from the best expert's per-row scores,
+``2 Φ(−mean / (sd / sqrt(n)))``; identical graphs give identical rows and a factor of 1. Nothing here
+depends on B, so the weights cannot move with it. Held-out likelihood cannot see directions inside a
+Markov equivalence class, so the orientation weights are the adjacency weights; combine this rule with
+one that measures directions (:class:`~causal_ensemble.pooling.ProductRule`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from causal_ensemble.experts import EndpointGraph
+from causal_ensemble.pooling._redundancy import copies as count_copies
+from causal_ensemble.pooling._rules import PanelData, belief_residuals, finish
+from causal_ensemble.pooling._weights import ExpertWeights
+from causal_ensemble.scoring import bic_penalty, dag_parents
+
+FloatArray = npt.NDArray[np.float64]
+
+FOLDS = 5
+
+
+def _gaussian_rows(X: FloatArray, j: int, ps: list[int], folds: npt.NDArray[np.int64]) -> FloatArray:
+    out = np.empty(len(X))
+    for k in range(FOLDS):
+        tr, te = folds != k, folds == k
+        y = X[tr, j]
+        if ps:
+            A = np.c_[np.ones(int(tr.sum())), X[tr][:, ps]]
+            coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+            resid = y - A @ coef
+            resid_t = X[te, j] - np.c_[np.ones(int(te.sum())), X[te][:, ps]] @ coef
+        else:
+            resid, resid_t = y - y.mean(), X[te, j] - y.mean()
+        var = max(float(resid.var()), 1e-12)
+        out[te] = -0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var)
+    return out
+
+
+def _multinomial_rows(
+    X: npt.NDArray[np.int64], j: int, ps: list[int], folds: npt.NDArray[np.int64]
+) -> FloatArray:
+    k_levels = int(X[:, j].max()) + 1
+    if ps:
+        radix = np.maximum(X[:, ps].max(axis=0) + 1, 1)
+        mult = np.cumprod(np.r_[1, radix[:-1]])
+        _, cfg = np.unique(X[:, ps] @ mult, return_inverse=True)
+    else:
+        cfg = np.zeros(len(X), dtype=np.int64)
+    out = np.empty(len(X))
+    n_cfg = int(cfg.max()) + 1
+    for k in range(FOLDS):
+        tr, te = folds != k, folds == k
+        counts = np.ones((n_cfg, k_levels))  # Laplace smoothing: unseen configurations stay finite
+        np.add.at(counts, (cfg[tr], X[tr, j]), 1.0)
+        probs = counts / counts.sum(axis=1, keepdims=True)
+        out[te] = np.log(probs[cfg[te], X[te, j]])
+    return out
+
+
+def row_scores(graph: EndpointGraph, X: FloatArray, discrete: bool, seed: int) -> FloatArray:
+    """Cross-fitted log-likelihood of every row under the graph's model, minus the BIC penalty per row."""
+    parents = dag_parents(graph)
+    folds = np.random.default_rng([seed, 7]).permutation(len(X)) % FOLDS
+    if discrete:
+        Xi = X.astype(np.int64)
+        rows = sum((_multinomial_rows(Xi, j, ps, folds) for j, ps in enumerate(parents)), np.zeros(len(X)))
+    else:
+        rows = sum((_gaussian_rows(X, j, ps, folds) for j, ps in enumerate(parents)), np.zeros(len(X)))
+    return np.asarray(rows, dtype=np.float64) - bic_penalty(graph, X, discrete)
+
+
+def _gaussian_heldout(train: FloatArray, test: FloatArray, j: int, ps: list[int]) -> FloatArray:
+    y = train[:, j]
+    if ps:
+        A = np.c_[np.ones(len(train)), train[:, ps]]
+        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+        resid, resid_t = y - A @ coef, test[:, j] - np.c_[np.ones(len(test)), test[:, ps]] @ coef
+    else:
+        resid, resid_t = y - y.mean(), test[:, j] - y.mean()
+    var = max(float(resid.var()), 1e-12)
+    return np.asarray(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var), dtype=np.float64)
+
+
+def _multinomial_heldout(
+    train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
+) -> FloatArray:
+    both = np.r_[train, test]
+    k_levels = int(both[:, j].max()) + 1
+    if ps:
+        radix = np.maximum(both[:, ps].max(axis=0) + 1, 1)
+        mult = np.cumprod(np.r_[1, radix[:-1]])
+        _, cfg = np.unique(both[:, ps] @ mult, return_inverse=True)
+    else:
+        cfg = np.zeros(len(both), dtype=np.int64)
+    c_tr, c_te = cfg[: len(train)], cfg[len(train) :]
+    counts = np.ones((int(cfg.max()) + 1, k_levels))
+    np.add.at(counts, (c_tr, train[:, j]), 1.0)
+    probs = counts / counts.sum(axis=1, keepdims=True)
+    return np.asarray(np.log(probs[c_te, test[:, j]]), dtype=np.float64)
+
+
+def heldout_rows(graph: EndpointGraph, train: FloatArray, test: FloatArray, discrete: bool) -> FloatArray:
+    """Log-likelihood of each test row under the graph's model fitted on ``train``, minus the BIC
+    penalty per row of that fit."""
+    parents = dag_parents(graph)
+    out = np.zeros(len(test))
+    for j, ps in enumerate(parents):
+        if discrete:
+            out += _multinomial_heldout(train.astype(np.int64), test.astype(np.int64), j, ps)
+        else:
+            out += _gaussian_heldout(train, test, j, ps)
+    return out - bic_penalty(graph, train, discrete)
+
+
+def oob_row_scores(data: PanelData, e: int) -> FloatArray:
+    """Per row, the mean over the resamples that left it out of expert e's resample graph's held-out
+    score (NaN for a row no finished resample left out)."""
+    n = len(data.X)
+    total, count = np.zeros(n), np.zeros(n)
+    for rec in data.results[e].ok_resamples:
+        if rec.graph is None:
+            continue
+        rows = data.resamples[rec.resample]
+        oob = np.setdiff1d(np.arange(n), rows)
+        if oob.size:
+            total[oob] += heldout_rows(rec.graph, data.X[rows], data.X[oob], data.discrete)
+            count[oob] += 1
+    return np.asarray(np.divide(total, count, out=np.full(n, np.nan), where=count > 0), dtype=np.float64)
+
+
+def paired_factors(scores: FloatArray, alive: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    """Per expert, the two-sided p-value of its per-row deficit from the best expert (1 for the best and
+    for identical rows), over the rows every live expert scored; and each expert's mean score."""
+    k = scores.shape[0]
+    usable = alive & np.isfinite(scores).any(axis=1)
+    raw = alive.astype(np.float64)
+    means = np.full(k, -np.inf)
+    if not usable.any():
+        return raw, np.zeros(k)
+    common = np.isfinite(scores[usable]).all(axis=0)
+    if common.sum() < 2:
+        return raw, np.zeros(k)
+    means[usable] = scores[usable][:, common].mean(axis=1)
+    best = int(np.argmax(means))
+    m = int(common.sum())
+    for e in np.flatnonzero(usable):
+        diff = scores[best, common] - scores[e, common]
+        sd = float(diff.std(ddof=1))
+        z = float(diff.mean()) / (sd / np.sqrt(m)) if sd > 0 else 0.0
+        raw[e] = float(2.0 * stats.norm.sf(z)) if z > 0 else 1.0
+    return raw, np.where(np.isfinite(means), means, 0.0)
+
+
+class OutOfBagRowsRule:
+    """Out-of-bag predictive fit with the row as the unit of evidence (B-stable).
+
+    Every resample graph of an expert is fitted on its in-bag rows and scores the rows it left out (minus
+    its BIC penalty per row); each row's scores are averaged over the resamples that left it out, and
+    experts are compared with Vuong's paired test over rows, as in :class:`CrossFitRule`. More resamples
+    only make each row's average less noisy: the test statistic converges as B grows instead of growing
+    like sqrt(B), as it did when the overlapping resamples were treated as independent. Unlike the
+    full-data cross-fit it sees how an expert's graph varies over resamples (an unstable expert's
+    resample graphs predict worse). Orientation weights are the adjacency weights.
+    """
+
+    name = "out-of-bag fit per row: paired test over rows against the best-fitting expert"
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        k = len(data.results)
+        scores = np.full((k, len(data.X)), np.nan)
+        for e in range(k):
+            if data.alive[e]:
+                scores[e] = oob_row_scores(data, e)
+        raw, gain = paired_factors(scores, data.alive)
+        copies = count_copies(data.families, belief_residuals(data), data.alive)
+        return finish(data, raw, None, self.name, copies=copies, fit_gain=gain)
+
+
+class CrossFitRule:
+    """Weights from the per-row paired test of cross-fitted likelihood (module docstring)."""
+
+    name = "cross-fitted fit of the full-data graphs: per-row paired test against the best-fitting expert"
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        k = len(data.results)
+        n = len(data.X)
+        scores = np.full((k, n), np.nan)
+        for e, r in enumerate(data.results):
+            g = r.full.graph
+            if data.alive[e] and g is not None and n >= 2 * FOLDS:
+                scores[e] = row_scores(g, data.X, data.discrete, data.seed)
+        ok = np.isfinite(scores).all(axis=1)
+        raw = data.alive.astype(np.float64)
+        means = np.where(ok, np.nanmean(np.where(ok[:, None], scores, 0.0), axis=1), -np.inf)
+        if ok.any():
+            best = int(np.argmax(means))
+            for e in np.flatnonzero(ok):
+                diff = scores[best] - scores[e]
+                sd = float(diff.std(ddof=1))
+                z = float(diff.mean()) / (sd / np.sqrt(n)) if sd > 0 else 0.0
+                raw[e] = float(2.0 * stats.norm.sf(z)) if z > 0 else 1.0
+        copies = count_copies(data.families, belief_residuals(data), data.alive)
+        gain = np.where(np.isfinite(means), means, 0.0)
+        return finish(data, raw, None, self.name, copies=copies, fit_gain=gain)

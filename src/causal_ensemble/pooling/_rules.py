@@ -1,0 +1,286 @@
+"""One interface for the rules that weight the experts, the rules' shared finishing step, and the default.
+
+Every rule maps the same panel data (:class:`PanelData`: the experts' fits, their beliefs, the table and
+the resamples) to :class:`ExpertWeights`, so the tournament (``benchmarks/tune_pool.py``) can score any
+rule on the same cached fits and the run records which one it used (``settings.weights_rule``). The
+finishing step (:func:`finish`) is shared because the guarantees the pool needs are the same whatever
+the evidence: an expert that produced graphs never gets exactly 0 (a referee only rescales weights, so a
+zero could never be revived), experts that repeat one another share one say (``multiplicity``), and a
+failed expert gets 0.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from causal_ensemble._errors import ParameterError
+from causal_ensemble.beliefs import ExpertBeliefs
+from causal_ensemble.experts import BootstrapResult
+from causal_ensemble.pooling._redundancy import copies as count_copies
+from causal_ensemble.pooling._weights import ExpertWeights, oob_pvalue_weights, stability
+from causal_ensemble.scoring import oob_gains
+
+logger = logging.getLogger(__name__)
+
+FloatVector = npt.NDArray[np.float64]
+
+FLOOR = 0.05
+"""Share of the weight spread uniformly over the experts that produced graphs, whatever the rule says."""
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """What a rule may look at: the panel's fits and beliefs (None for a failed expert), the table, the
+    shared resamples, which columns are discrete, and, for rules that refit experts, a seed, a time limit
+    per fit and the number of parallel jobs."""
+
+    results: Sequence[BootstrapResult]
+    beliefs: Sequence[ExpertBeliefs | None]
+    X: npt.NDArray[np.float64]
+    resamples: Sequence[npt.NDArray[np.int64]]
+    discrete_mask: npt.NDArray[np.bool_]
+    seed: int = 0
+    time_limit_s: float | None = None
+    n_jobs: int = 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.results)
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(str(r.expert.family.value) for r in self.results)
+
+    @property
+    def alive(self) -> npt.NDArray[np.bool_]:
+        return np.array([b is not None for b in self.beliefs], dtype=bool)
+
+    @property
+    def discrete(self) -> bool:
+        """Whether the likelihood scores treat the table as discrete (only when every column is)."""
+        return bool(self.discrete_mask.size and self.discrete_mask.all())
+
+
+@runtime_checkable
+class WeightRule(Protocol):
+    """A rule for the experts' starting weights; ``name`` is what graph.json records."""
+
+    @property
+    def name(self) -> str: ...
+
+    def weights(self, data: PanelData) -> ExpertWeights: ...
+
+
+def finish(
+    data: PanelData,
+    adjacency: FloatVector,
+    orientation: FloatVector | None,
+    rule: str,
+    *,
+    copies: FloatVector | None = None,
+    fit_gain: FloatVector | None = None,
+    evidence: dict[str, FloatVector] | None = None,
+) -> ExpertWeights:
+    """Raw per-level scores -> weights: divided by each expert's number of copies, normalised over the
+    experts that produced graphs, mixed with a ``FLOOR`` share of uniform weight; failed experts get 0."""
+    alive = data.alive
+    k = len(alive)
+    m = copies if copies is not None else np.ones(k)
+
+    def level(raw: FloatVector) -> FloatVector:
+        v = np.where(alive, np.clip(np.nan_to_num(raw, nan=0.0), 0.0, None) / np.maximum(m, 1.0), 0.0)
+        n_alive = int(alive.sum())
+        if n_alive == 0:
+            return np.zeros(k)
+        uniform = alive / n_alive
+        if v.sum() <= 0:
+            return uniform.astype(np.float64)
+        return np.asarray((1.0 - FLOOR) * v / v.sum() + FLOOR * uniform, dtype=np.float64)
+
+    adj = level(adjacency)
+    orient = level(orientation) if orientation is not None else adj.copy()
+    stab = np.array([stability(b) if b is not None else 0.0 for b in data.beliefs])
+    ev = dict(evidence or {})
+    ev["copies"] = m
+    return ExpertWeights(
+        data.names,
+        adj,
+        stab,
+        fit_gain if fit_gain is not None else np.zeros(k),
+        rule,
+        orient,
+        orient.copy(),
+        ev,
+    )
+
+
+def belief_residuals(data: PanelData) -> npt.NDArray[np.float64]:
+    """Each expert's beliefs minus the uniform pool's, per pair and level (rows: experts), for rules with
+    no better reference than the panel itself to tell copies apart."""
+    alive = [b for b in data.beliefs if b is not None]
+    k = len(data.beliefs)
+    if not alive:
+        return np.zeros((k, 0))
+    d = alive[0].n_nodes
+    iu = np.triu_indices(d, 1)
+    feats = np.zeros((k, 2 * len(iu[0])))
+    for e, b in enumerate(data.beliefs):
+        if b is not None:
+            feats[e] = np.r_[b.adjacency[iu], b.adjacency[iu] * (b.orientation[iu] - 0.5)]
+    mean = feats[data.alive].mean(axis=0)
+    return np.where(data.alive[:, None], feats - mean, 0.0)
+
+
+class UniformRule:
+    """Every expert that produced graphs weighs the same: the reference a rule must beat."""
+
+    name = "uniform"
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        ones = np.ones(len(data.results))
+        return finish(data, ones, None, self.name)
+
+
+class OutOfBagPValueRule:
+    """The rule before per-level weights (:func:`oob_pvalue_weights`), kept as the tournament baseline; it
+    is not floored, as it was not."""
+
+    name = "out-of-bag fit: p-value of the paired test against the best-fitting expert"
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        return oob_pvalue_weights(data.results, data.beliefs, data.X, data.resamples, discrete=data.discrete)
+
+
+class CorrectedFitRule:
+    """Out-of-bag predictive fit with the overlap of the resamples accounted for.
+
+    The per-resample deficits of each expert against the best-fitting one are tested as before, but the
+    variance of their mean is Nadeau & Bengio's (2003) corrected resampled-t variance
+    ``s² (1/B + n_out/n_in)``: subsamples share most rows, so the deficits are positively correlated and
+    ``s²/B`` shrinks to zero while the uncertainty does not. With the correction the weights settle as B
+    grows instead of collapsing onto one expert. Held-out likelihood cannot see direction inside a Markov
+    equivalence class, so the orientation weights are the adjacency weights.
+    """
+
+    name = "corrected out-of-bag fit: p-value with the Nadeau-Bengio variance"
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        k = len(data.results)
+        B = len(data.resamples)
+        gains = np.full((k, B), np.nan)
+        for e, (r, b) in enumerate(zip(data.results, data.beliefs, strict=True)):
+            if b is not None and B:
+                gains[e] = oob_gains(r, data.X, data.resamples, data.discrete, penalised=True)
+        means = np.array([np.nanmean(g) if np.isfinite(g).any() else -np.inf for g in gains])
+        means[~data.alive] = -np.inf
+        raw = data.alive.astype(np.float64)
+        if B >= 2 and np.isfinite(means).any():
+            n = len(data.X)
+            n_in = float(np.mean([len(np.unique(s)) for s in data.resamples]))
+            ratio = max(n - n_in, 1.0) / max(n_in, 1.0)
+            best = int(np.argmax(means))
+            for e in range(k):
+                if not data.alive[e] or e == best:
+                    continue
+                both = np.isfinite(gains[best]) & np.isfinite(gains[e])
+                diff = gains[best, both] - gains[e, both]
+                if diff.size < 2:
+                    continue
+                se = float(diff.std(ddof=1)) * np.sqrt(1.0 / diff.size + ratio)
+                z = float(diff.mean()) / se if se > 0 else np.inf
+                raw[e] = float(2.0 * stats.norm.sf(z)) if z > 0 else 1.0
+        copies = count_copies(data.families, belief_residuals(data), data.alive)
+        gain = np.where(np.isfinite(means), means, 0.0)
+        return finish(data, raw, None, self.name, copies=copies, fit_gain=gain)
+
+
+class ProductRule:
+    """Several rules' evidence combined: per level, the product of their weights raised to ``powers``
+    (a log-linear pool of the rules), renormalised and floored again.
+
+    Why: the rules see different evidence about the same experts (agreement among the experts, held-out
+    fit, simulated recoveries); an expert should be trusted when the evidence agrees, and a product lets
+    each rule veto without any one rule deciding alone. Orientation uses only the rules that measure it
+    (``orientation_from``), since held-out fit cannot see directions inside an equivalence class.
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[WeightRule],
+        powers: Sequence[float],
+        orientation_from: Sequence[bool] | None = None,
+    ) -> None:
+        if len(rules) != len(powers) or not rules:
+            raise ParameterError("rules", "need one power per rule and at least one rule")
+        self.rules = list(rules)
+        self.powers = [float(x) for x in powers]
+        self.orientation_from = (
+            list(orientation_from) if orientation_from is not None else [True] * len(rules)
+        )
+
+    @property
+    def name(self) -> str:
+        return " x ".join(f"[{r.name}]^{p:g}" for r, p in zip(self.rules, self.powers, strict=True))
+
+    def weights(self, data: PanelData) -> ExpertWeights:
+        parts = [r.weights(data) for r in self.rules]
+        k = len(data.results)
+        adj, orient = np.ones(k), np.ones(k)
+        for w, pw, o in zip(parts, self.powers, self.orientation_from, strict=True):
+            adj *= w.values**pw
+            if o:
+                orient *= w.orientation**pw
+        evidence = {key: v for w in parts for key, v in w.evidence.items() if key != "copies"}
+        # the parts are already divided by their copies; dividing again would count redundancy twice
+        return finish(data, adj, orient, self.name, fit_gain=parts[-1].fit_gain, evidence=evidence)
+
+
+def make_rule(name: str, **params: object) -> WeightRule:
+    """A rule by its short name: ``uniform``, ``oob-pvalue``, ``corrected-fit``, ``cross-fit``,
+    ``oob-rows``, ``latent-truth``, ``lookalike`` (keyword parameters go to the rule's constructor)."""
+    from causal_ensemble.pooling._crossfit import CrossFitRule, OutOfBagRowsRule
+    from causal_ensemble.pooling._latent_truth import LatentTruthRule
+    from causal_ensemble.pooling._lookalike import LookalikeRule
+
+    rules: dict[str, type] = {
+        "uniform": UniformRule,
+        "oob-pvalue": OutOfBagPValueRule,
+        "corrected-fit": CorrectedFitRule,
+        "cross-fit": CrossFitRule,
+        "oob-rows": OutOfBagRowsRule,
+        "latent-truth": LatentTruthRule,
+        "lookalike": LookalikeRule,
+    }
+    if name not in rules:
+        raise ParameterError("weights_rule", f"unknown rule {name!r}; known: {', '.join(rules)}")
+    rule: WeightRule = rules[name](**params)
+    return rule
+
+
+def default_rule() -> WeightRule:
+    from causal_ensemble.pooling._latent_truth import LatentTruthRule
+
+    return LatentTruthRule()
+
+
+def reliability_weights(
+    results: Sequence[BootstrapResult],
+    beliefs: Sequence[ExpertBeliefs | None],
+    X: npt.NDArray[np.float64],
+    resamples: Sequence[npt.NDArray[np.int64]],
+    *,
+    discrete: bool,
+    rule: WeightRule | None = None,
+) -> ExpertWeights:
+    """The experts' starting weights by ``rule`` (default: :func:`default_rule`); ``beliefs[k]`` is None
+    for a failed expert. ``discrete`` says the whole table is discrete (the call the pipeline makes)."""
+    d = X.shape[1] if X.ndim == 2 else 0
+    data = PanelData(results, beliefs, X, resamples, np.full(d, discrete, dtype=bool))
+    return (rule or default_rule()).weights(data)
