@@ -188,11 +188,17 @@ class EnsembleResult:
                     "fit_gain": _r(x.fit_gain),
                     "assumptions": list(x.assumptions),
                     "params": dict(x.params),
-                    "resampling": {
-                        "planned": x.resamples_planned,
-                        "kept": max(x.n_fits - 1, 0),
-                        "stopped": x.resampling_stopped.value,
-                    },
+                    **(
+                        {}  # a file written before budgets has no such block, and keeps none
+                        if x.resamples_planned is None
+                        else {
+                            "resampling": {
+                                "planned": x.resamples_planned,
+                                "kept": max(x.n_fits - 1, 0),
+                                "stopped": x.resampling_stopped.value,
+                            }
+                        }
+                    ),
                 }
                 for x in self.experts
             ],
