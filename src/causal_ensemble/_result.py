@@ -348,5 +348,5 @@ def _edge_dict(e: Edge) -> dict[str, Any]:
         },
         "referee": ref,
         "settled_by": e.settled_by.value,
-        "ancestral": None if e.ancestral is None else _r(e.ancestral),
+        **({} if e.ancestral is None else {"ancestral": _r(e.ancestral)}),  # older files have none
     }
