@@ -81,7 +81,7 @@ def test_discover_the_ensemble_and_the_cli_give_the_same_graph(tmp_path: Path) -
 
 def test_decide_reuses_the_fits_with_another_referee() -> None:
     frame, _ = chain_collider_fork(400, 3)
-    est = Ensemble(["pc", "ges"], n_bootstrap=2, cache=False).fit(frame)
+    est = Ensemble(["pc", "ges"], n_bootstrap=2, cache=False, referee="none").fit(frame)
     fits_before = [r.records for r in est.panel_fit_.runs]
     again = est.decide(est.panel_fit_)
     assert again.edges == est.result_.edges

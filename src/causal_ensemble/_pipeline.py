@@ -72,7 +72,15 @@ from causal_ensemble.pooling import (
     find_contested,
     reliability_weights,
 )
-from causal_ensemble.referee import NoReferee, Referee, RefereeContext, RefereeKind, make_referee
+from causal_ensemble.referee import (
+    NoReferee,
+    Referee,
+    RefereeContext,
+    RefereeKind,
+    make_referee,
+    parse_referee_kind,
+    resolve_auto,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +182,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         self,
         experts: Sequence[str | Expert] | None = None,
         *,
-        referee: str | RefereeKind | Referee = RefereeKind.NONE,
+        referee: str | RefereeKind | Referee = RefereeKind.AUTO,
         llm: str | None = None,
         llm_budget: int = 200,
         n_bootstrap: int | None = None,
@@ -234,14 +242,18 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
                 raise ParameterError("experts", f"lists {dupes} more than once")
         return PoolSettings(self.threshold, self.margin)
 
-    def _make_referee(self, knowledge: Knowledge | None) -> Referee:
+    def make_referee(self, knowledge: Knowledge | None = None) -> tuple[Referee, tuple[str, ...]]:
+        """The referee this ensemble will use, and a note saying which one ``auto`` picked and why."""
+        notes: tuple[str, ...] = ()
         if isinstance(self.referee, Referee) and not isinstance(self.referee, str):
             ref = self.referee
         else:
+            if parse_referee_kind(self.referee) is RefereeKind.AUTO:
+                notes = (resolve_auto()[1],)
             ref = make_referee(self.referee, llm=self.llm, llm_budget=self.llm_budget)
         if ref.kind == RefereeKind.KNOWLEDGE and (knowledge is None or knowledge.is_empty):
             raise ParameterError("knowledge", "must be non-empty for the knowledge referee")
-        return ref
+        return ref, notes
 
     def plan(self, dataset: Dataset) -> RunPlan:
         """The panel and number of resamples this ensemble will use on ``dataset``, with the notes that
@@ -280,9 +292,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         ds = _as_dataset(data)
         if descriptions:
             ds = ds.with_descriptions(descriptions)
-        ref = self._make_referee(knowledge)
+        ref, notes = self.make_referee(knowledge)
         self.panel_fit_ = self.fit_panel(ds, knowledge=knowledge, on_fit=on_fit)
-        self.result_ = self.decide(self.panel_fit_, ref, variables=ds)
+        self.result_ = self.decide(self.panel_fit_, ref, variables=ds, notes=notes)
         return self
 
     def fit_panel(
@@ -356,7 +368,12 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         )
 
     def decide(
-        self, fit: PanelFit, referee: Referee | None = None, *, variables: Dataset | None = None
+        self,
+        fit: PanelFit,
+        referee: Referee | None = None,
+        *,
+        variables: Dataset | None = None,
+        notes: Sequence[str] = (),
     ) -> EnsembleResult:
         """Contested decisions -> referee -> assembly -> the run's result, on the fits of ``fit``.
 
@@ -413,6 +430,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
                 "threshold": settings.threshold,
                 "margin": settings.margin,
                 "referee": str(ref.kind),
+                "referee_requested": str(
+                    self.referee if isinstance(self.referee, str) else getattr(self.referee, "kind", "custom")
+                ),
                 "jobs": self.n_jobs,
                 "time_limit": self.time_limit,
                 "data": shown.source,
@@ -423,7 +443,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             },
             seed=self.seed,
             version=package_version(),
-            notes=fit.notes,
+            notes=(*fit.notes, *notes),
             expert_agreement=expert_agreement({b.expert: b.adjacency for b in beliefs}),
             pair_beliefs=_pair_beliefs(final, names),
         )

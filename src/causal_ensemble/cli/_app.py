@@ -150,8 +150,13 @@ def discover(
         typer.Option(help="Resamples per expert (default 20; fewer for wide tables, see README)."),
     ] = None,
     referee: Annotated[
-        RefereeKind, typer.Option(help="Who settles contested decisions.", case_sensitive=False)
-    ] = RefereeKind.NONE,
+        RefereeKind,
+        typer.Option(
+            help="Who settles contested decisions; auto: the embedded LLM where its model is installed, "
+            "else stats.",
+            case_sensitive=False,
+        ),
+    ] = RefereeKind.AUTO,
     llm: Annotated[
         str | None,
         typer.Option(help="LLM spec for --referee llm (local, openai:MODEL, http://host/v1#MODEL)."),
@@ -227,7 +232,7 @@ def discover(
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
     know = load_knowledge(knowledge, ds.names) if knowledge is not None else None
-    ref = ensemble._make_referee(know)
+    ref, ref_notes = ensemble.make_referee(know)
     plan = ensemble.plan(ds)
     for note in plan.notes:
         err.print(f"[yellow]note:[/] {escape(note)}")  # notes quote column names: never markup
@@ -248,7 +253,7 @@ def discover(
                 progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
 
             panel_fit = ensemble.fit_panel(ds, knowledge=know, on_fit=on_fit)
-        result = ensemble.decide(panel_fit, ref, variables=ds)
+        result = ensemble.decide(panel_fit, ref, variables=ds, notes=ref_notes)
     except KeyboardInterrupt:
         resume = (
             f"the finished fits are in the fit cache {fit_cache.root}: run the same command again to resume"

@@ -5,7 +5,7 @@ from causal_ensemble.referee._base import NoReferee, Referee, RefereeContext, Re
 from causal_ensemble.referee._human import HumanReferee
 from causal_ensemble.referee._knowledge import KnowledgeReferee
 from causal_ensemble.referee._llm import LLMReferee
-from causal_ensemble.referee._make import make_referee, parse_referee_kind
+from causal_ensemble.referee._make import make_referee, parse_referee_kind, resolve_auto
 from causal_ensemble.referee._reading import Reading, reading_weights
 from causal_ensemble.referee._stats import PairDiagnostics, StatsReferee, diagnose_pair
 
@@ -27,4 +27,5 @@ __all__ = [
     "make_referee",
     "parse_referee_kind",
     "reading_weights",
+    "resolve_auto",
 ]

