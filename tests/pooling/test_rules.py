@@ -97,7 +97,7 @@ GOOD: dict[str, tuple[float, float] | str] = {
     "grasp": (0.08, 0.15),
     "directlingam": (0.1, 0.05),
 }
-TRUTH_RULES: list[WeightRule] = [LatentTruthRule(), LatentTruthRule(sharpness=1.0)]
+TRUTH_RULES: list[WeightRule] = [default_rule(), LatentTruthRule(), LatentTruthRule(sharpness=1.0)]
 
 
 @pytest.mark.parametrize("rule", TRUTH_RULES, ids=lambda r: r.name[:20])
@@ -111,11 +111,12 @@ def test_an_always_wrong_expert_gets_little_weight_but_not_zero(rule: WeightRule
         assert np.all(v > 0.0)
 
 
-def test_a_duplicated_expert_does_not_get_double_say() -> None:
+@pytest.mark.parametrize("rule", TRUTH_RULES, ids=lambda r: r.name[:20])
+def test_a_duplicated_expert_does_not_get_double_say(rule: WeightRule) -> None:
     """A copy under another name and family: the pair together weighs about what the original weighed."""
     base = {"pc": (0.05, 0.1), "ges": (0.05, 0.1), "grasp": (0.2, 0.3)}
-    alone = LatentTruthRule().weights(_panel(base))
-    doubled = LatentTruthRule().weights(_panel({**base, "directlingam": "copy:grasp"}))
+    alone = rule.weights(_panel(base))
+    doubled = rule.weights(_panel({**base, "directlingam": "copy:grasp"}))
     for level in ("adjacency", "orientation"):
         a = alone.level(level)[2]
         pair = doubled.level(level)[2] + doubled.level(level)[3]
@@ -131,7 +132,7 @@ def test_a_family_counts_as_one_say() -> None:
     assert doubled[2] + doubled[3] < 1.25 * alone
 
 
-@pytest.mark.parametrize("name", ["uniform", "latent-truth", "corrected-fit"])
+@pytest.mark.parametrize("name", ["uniform", "latent-truth", "corrected-fit", "cross-fit", "oob-rows"])
 def test_no_expert_that_produced_graphs_gets_zero_and_failed_ones_do(name: str) -> None:
     data = _panel({**GOOD, "notears": "wrong"})
     beliefs = list(data.beliefs)

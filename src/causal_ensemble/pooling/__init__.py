@@ -8,6 +8,7 @@ from causal_ensemble.pooling._lookalike import LookalikeRule
 from causal_ensemble.pooling._pool import Contested, Level, Pool, PooledBeliefs, PoolSettings, find_contested
 from causal_ensemble.pooling._rules import (
     CorrectedFitRule,
+    MixtureRule,
     OutOfBagPValueRule,
     PanelData,
     ProductRule,
@@ -28,6 +29,7 @@ __all__ = [
     "LatentTruthRule",
     "Level",
     "LookalikeRule",
+    "MixtureRule",
     "OutOfBagPValueRule",
     "OutOfBagRowsRule",
     "PanelData",

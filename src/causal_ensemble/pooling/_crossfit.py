@@ -142,7 +142,22 @@ def oob_row_scores(data: PanelData, e: int) -> FloatArray:
     return np.asarray(np.divide(total, count, out=np.full(n, np.nan), where=count > 0), dtype=np.float64)
 
 
-def paired_factors(scores: FloatArray, alive: npt.NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+def empty_row_scores(data: PanelData) -> FloatArray:
+    """Per row, the out-of-bag score of the empty graph (the reference a gain is measured from)."""
+    n, d = data.X.shape
+    empty = EndpointGraph.empty(d)
+    total, count = np.zeros(n), np.zeros(n)
+    for rows in data.resamples:
+        oob = np.setdiff1d(np.arange(n), rows)
+        if oob.size:
+            total[oob] += heldout_rows(empty, data.X[rows], data.X[oob], data.discrete)
+            count[oob] += 1
+    return np.asarray(np.divide(total, count, out=np.full(n, np.nan), where=count > 0), dtype=np.float64)
+
+
+def paired_factors(
+    scores: FloatArray, alive: npt.NDArray[np.bool_], baseline: FloatArray | None = None, tie: float = 0.0
+) -> tuple[FloatArray, FloatArray]:
     """Per expert, the two-sided p-value of its per-row deficit from the best expert (1 for the best and
     for identical rows), over the rows every live expert scored; and each expert's mean score."""
     k = scores.shape[0]
@@ -157,10 +172,14 @@ def paired_factors(scores: FloatArray, alive: npt.NDArray[np.bool_]) -> tuple[Fl
     means[usable] = scores[usable][:, common].mean(axis=1)
     best = int(np.argmax(means))
     m = int(common.sum())
+    margin = 0.0
+    if baseline is not None and tie > 0:
+        margin = tie * max(float(means[best] - baseline[common].mean()), 0.0)
     for e in np.flatnonzero(usable):
         diff = scores[best, common] - scores[e, common]
         sd = float(diff.std(ddof=1))
-        z = float(diff.mean()) / (sd / np.sqrt(m)) if sd > 0 else 0.0
+        excess = float(diff.mean()) - margin
+        z = excess / (sd / np.sqrt(m)) if sd > 0 else 0.0
         raw[e] = float(2.0 * stats.norm.sf(z)) if z > 0 else 1.0
     return raw, np.where(np.isfinite(means), means, 0.0)
 
@@ -177,7 +196,12 @@ class OutOfBagRowsRule:
     resample graphs predict worse). Orientation weights are the adjacency weights.
     """
 
-    name = "out-of-bag fit per row: paired test over rows against the best-fitting expert"
+    def __init__(self, tie: float = 0.0) -> None:
+        self.tie = tie
+
+    @property
+    def name(self) -> str:
+        return f"out-of-bag fit per row: paired test over rows against the best expert, ties {self.tie:g}"
 
     def weights(self, data: PanelData) -> ExpertWeights:
         k = len(data.results)
@@ -185,7 +209,8 @@ class OutOfBagRowsRule:
         for e in range(k):
             if data.alive[e]:
                 scores[e] = oob_row_scores(data, e)
-        raw, gain = paired_factors(scores, data.alive)
+        baseline = empty_row_scores(data) if self.tie > 0 else None
+        raw, gain = paired_factors(scores, data.alive, baseline, self.tie)
         copies = count_copies(data.families, belief_residuals(data), data.alive)
         return finish(data, raw, None, self.name, copies=copies, fit_gain=gain)
 
