@@ -1,17 +1,25 @@
 """Tune and check the pooling rules offline: fit the panel once per dataset, then re-pool in seconds.
 
-Two steps:
+Steps:
 
     python benchmarks/tune_pool.py fit [--datasets ...] [--bootstrap 10] [--jobs 1]
         fits every expert of the default panel on the full data and on B shared resamples and pickles the
         results (with the data, resamples and truth) under ``results/panels/`` (git-ignored);
+    python benchmarks/tune_pool.py lookalike [--datasets ...] [--tables 1]
+        runs the look-alike simulation rule's refits (the panel's full-data fits on simulated tables)
+        and caches what it measured beside the panels, so the tournament can vary its sharpness freely;
+    python benchmarks/tune_pool.py tournament [--datasets ...] [--no-lookalike]
+        every candidate weight rule on every cached panel, with ``--referee none``: SHD / directed F1 /
+        skeleton F1, ECE and Brier of the pooled adjacency against the true skeleton, each rule's
+        weights per level, how far they move when only half the resamples are used, and the look-alike
+        rule's cost as a share of the panel's fitting time; rows for every single expert (full-data graph
+        and bagged alone) and an oracle scored against the truth (the ceiling of per-expert weighting);
     python benchmarks/tune_pool.py table [--datasets ...]
-        prints, per dataset, SHD / directed F1 / skeleton F1 of every single expert (its full-data graph),
-        of CEA with the previous rule ("before": stability x out-of-bag fit, greedy assembly) and of CEA
-        with the current rules, with ``--referee none`` and ``stats``, plus a summary of the claims.
+        the earlier summary: single experts, CEA with the default rule, ``--referee none`` and ``stats``.
 
-The cached panels make the second step independent of expert run time, so a rule can be changed and
-re-checked on every dataset (and held-out seeds) in seconds.
+``name@seed`` picks a dataset and seed; ``scaled-<name>`` multiplies each column by 10**U(-2, 2). The
+cached panels make the later steps independent of expert run time, so a rule can be changed and re-checked
+on every dataset (and held-out seeds) in seconds.
 """
 
 from __future__ import annotations
@@ -21,17 +29,18 @@ import json
 import logging
 import pickle
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble.assemble import EdgeType, assemble
-from causal_ensemble.beliefs import beliefs_from_graphs
-from causal_ensemble.data import from_frame
+from causal_ensemble.beliefs import beliefs_from_graphs, graph_levels
+from causal_ensemble.data import Dataset, from_frame
 from causal_ensemble.data.datasets import load_dataset
-from causal_ensemble.evaluate import structure_scores
+from causal_ensemble.evaluate import brier_score, expected_calibration_error, structure_scores
 from causal_ensemble.experts import (
     BootstrapResult,
     default_panel,
@@ -40,7 +49,27 @@ from causal_ensemble.experts import (
     run_panel,
 )
 from causal_ensemble.experts._base import data_kind
-from causal_ensemble.pooling import Pool, PoolSettings, apply_verdicts, find_contested, reliability_weights
+from causal_ensemble.pooling import (
+    CorrectedFitRule,
+    CrossFitRule,
+    ExpertWeights,
+    LatentTruthRule,
+    LookalikeRule,
+    MixtureRule,
+    OutOfBagPValueRule,
+    OutOfBagRowsRule,
+    PanelData,
+    Pool,
+    PoolSettings,
+    ProductRule,
+    UniformRule,
+    WeightRule,
+    apply_verdicts,
+    default_rule,
+    find_contested,
+    reliability_weights,
+)
+from causal_ensemble.pooling._lookalike import LookalikeEvidence, measure
 from causal_ensemble.referee import RefereeContext, make_referee
 
 CACHE = Path(__file__).resolve().parent.parent / "results" / "panels"
@@ -71,11 +100,27 @@ def cache_path(spec: str, bootstrap: int) -> Path:
     return CACHE / f"{spec.replace('@', '_s')}_B{bootstrap}.pkl"
 
 
-def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
+SCALED = "scaled-"
+
+
+def load_table(spec: str) -> tuple[Dataset, npt.NDArray[np.bool_]]:
+    """The table of ``spec`` and its true graph; ``scaled-<name>`` multiplies each column of ``<name>`` by
+    10**U(-2, 2) (seeded by the spec's seed), so that a rule reading raw likelihoods or variances meets
+    columns on arbitrary units."""
     name, seed = _split(spec)
-    n = None if name == "sachs" else 2000
-    data = load_dataset(name, n=n, seed=seed)
-    ds = from_frame(data.frame, source=name)
+    base = name.removeprefix(SCALED)
+    n = None if base == "sachs" else 2000
+    data = load_dataset(base, n=n, seed=seed)
+    frame = data.frame
+    if name.startswith(SCALED):
+        rng = np.random.default_rng([seed, 7919])
+        frame = frame * (10.0 ** rng.uniform(-2.0, 2.0, size=frame.shape[1]))
+    return from_frame(frame, source=name), data.truth_matrix()
+
+
+def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
+    _, seed = _split(spec)
+    ds, truth = load_table(spec)
     X = ds.values
     kind = data_kind(ds.discrete_mask)
     resamples = resample_indices(len(X), bootstrap, seed, scheme=resampling_scheme(ds.discrete_mask))
@@ -95,7 +140,7 @@ def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
         list(ds.names),
         X,
         ds.discrete_mask,
-        data.truth_matrix(),
+        truth,
         resamples,
         results,
         time.perf_counter() - start,
@@ -212,14 +257,261 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
         BEFORE.write_text(json.dumps(before, indent=1))
 
 
+# --- the weight-rule tournament ------------------------------------------------------------------------
+
+
+def panel_data(panel: CachedPanel, bootstrap: int | None = None, jobs: int = 1) -> PanelData:
+    """The rule's view of a cached panel, optionally with only its first ``bootstrap`` resamples (to
+    check that the weights do not move with B)."""
+    results, resamples = list(panel.results), list(panel.resamples)
+    if bootstrap is not None and bootstrap < len(resamples):
+        resamples = resamples[:bootstrap]
+        results = [
+            replace(r, resamples=tuple(x for x in r.resamples if x.resample < bootstrap)) for r in results
+        ]
+    beliefs = [beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in results]
+    _, seed = _split(panel.name)
+    return PanelData(results, beliefs, panel.X, resamples, panel.discrete, seed, 60.0, jobs)
+
+
+def lookalike_path(spec: str, bootstrap: int, n_tables: int) -> Path:
+    return CACHE / f"{spec.replace('@', '_s')}_B{bootstrap}_lookalike{n_tables}.pkl"
+
+
+def lookalike_evidence(panel: CachedPanel, bootstrap: int, n_tables: int, jobs: int) -> LookalikeEvidence:
+    path = lookalike_path(panel.name, bootstrap, n_tables)
+    if path.exists():
+        with path.open("rb") as fh:
+            ev: LookalikeEvidence = pickle.load(fh)
+        return ev
+    ev = measure(panel_data(panel, jobs=jobs), n_tables)
+    with path.open("wb") as fh:
+        pickle.dump(ev, fh)
+    return ev
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: Row
+    ece: float
+    brier: float
+    weights: ExpertWeights
+
+
+def pool_and_score(panel: CachedPanel, data: PanelData, weights: ExpertWeights, label: str) -> Scored:
+    """CEA with ``--referee none`` under ``weights``, and the calibration of its pooled adjacency belief
+    over all pairs against the true skeleton."""
+    alive = [k for k, b in enumerate(data.beliefs) if b is not None]
+    pool = Pool([b for b in data.beliefs if b is not None], weights.subset(alive))
+    pooled = pool.pooled()
+    graph = assemble(pooled, PoolSettings())
+    d = len(panel.names)
+    D = graph.directed_matrix()
+    U = np.zeros((d, d), dtype=bool)
+    for e in graph.edges:
+        if e.type is not EdgeType.DIRECTED:
+            U[e.source, e.target] = True
+    skel = panel.truth | panel.truth.T
+    return Scored(
+        _scores(label, D, U, panel.truth),
+        expected_calibration_error(np.clip(pooled.adjacency, 0.0, 1.0), skel),
+        brier_score(np.clip(pooled.adjacency, 0.0, 1.0), skel),
+        weights,
+    )
+
+
+RuleFn = Callable[[CachedPanel, PanelData], ExpertWeights]
+
+
+def candidate_rules(bootstrap: int, n_tables: int, jobs: int, lookalike: bool) -> dict[str, RuleFn]:
+    def plain(rule: WeightRule) -> RuleFn:
+        return lambda panel, data: rule.weights(data)
+
+    rules: dict[str, RuleFn] = {
+        "today (oob p-value)": plain(OutOfBagPValueRule()),
+        "uniform": plain(UniformRule()),
+        "corrected fit": plain(CorrectedFitRule()),
+    }
+    for g in (1.0, 2.0, 4.0):
+        rules[f"latent truth ^{g:g}"] = plain(LatentTruthRule(sharpness=g))
+    rules["latent truth ^2, no redundancy"] = plain(LatentTruthRule(sharpness=2.0, redundancy=False))
+    rules["cross fit"] = plain(CrossFitRule())
+    rules["oob rows"] = plain(OutOfBagRowsRule())
+    rules["corrected fit, ties 0.03"] = plain(CorrectedFitRule(tie=0.03))
+    rules["DEFAULT: 0.5 corrected fit + 0.5 latent truth ^1"] = plain(default_rule())
+    rules["0.7 corrected fit + 0.3 latent truth ^2"] = plain(
+        MixtureRule([CorrectedFitRule(), LatentTruthRule(2.0)], [0.7, 0.3])
+    )
+    rules["latent truth adj ^2 orient ^1"] = plain(LatentTruthRule(sharpness=2.0, orientation_sharpness=1.0))
+    for g, og, pw in ((1.0, 1.0, 0.5), (2.0, 1.0, 0.5)):
+        rules[f"latent truth ^{g:g}/{og:g} x cross fit ^{pw:g}"] = plain(
+            ProductRule(
+                [LatentTruthRule(sharpness=g, orientation_sharpness=og), CrossFitRule()],
+                [1.0, pw],
+                [True, False],
+            )
+        )
+    if lookalike:
+        for g in (1.0, 2.0, 4.0):
+            rule = LookalikeRule(sharpness=g, n_tables=n_tables)
+
+            def run(panel: CachedPanel, data: PanelData, rule: LookalikeRule = rule) -> ExpertWeights:
+                ev = lookalike_evidence(panel, bootstrap, n_tables, jobs)
+                return rule.from_evidence(data, ev)
+
+            rules[f"look-alike ^{g:g}"] = run
+
+        def combo(panel: CachedPanel, data: PanelData) -> ExpertWeights:
+            """Latent-truth adjacency weights with look-alike orientation weights."""
+            lt = LatentTruthRule(sharpness=2.0).weights(data)
+            la = LookalikeRule(sharpness=2.0, n_tables=n_tables).from_evidence(
+                data, lookalike_evidence(panel, bootstrap, n_tables, jobs)
+            )
+            return replace(
+                lt,
+                rule="latent truth adjacency + look-alike orientation",
+                orientation=la.orientation,
+                ancestral=la.orientation,
+            )
+
+        rules["latent adj + look-alike orient"] = combo
+    rules["ORACLE truth-scored ^2 (not a rule)"] = oracle
+    return rules
+
+
+def oracle(panel: CachedPanel, data: PanelData) -> ExpertWeights:
+    """What per-expert weighting could reach at best: each expert scored against the *true* graph (its
+    full-data skeleton F1 and orientation accuracy), as the look-alike rule scores it on a simulation."""
+    k = len(panel.results)
+    f1, acc = np.zeros(k), np.full(k, 0.5)
+    skel = panel.truth | panel.truth.T
+    iu = np.triu_indices(len(panel.names), 1)
+    for e, r in enumerate(panel.results):
+        g = r.full.graph
+        if g is None:
+            continue
+        lv = graph_levels(g)
+        found = lv.adjacency > 0
+        tp = float((found & skel)[iu].sum())
+        f1[e] = 2 * tp / (found[iu].sum() + skel[iu].sum())
+        hit = panel.truth & found
+        acc[e] = float(lv.orientation[hit].mean()) if hit.any() else 0.5
+    ev = LookalikeEvidence(f1, acc, np.zeros((k, 0)), 0.0, 0.0)
+    return LookalikeRule(sharpness=2.0).from_evidence(data, ev)
+
+
+def tournament(panels: list[CachedPanel], bootstrap: int, n_tables: int, jobs: int, lookalike: bool) -> None:
+    rules = candidate_rules(bootstrap, n_tables, jobs, lookalike)
+    summary: dict[str, list[tuple[Row, float, float, bool]]] = {k: [] for k in rules}
+    drift: dict[str, list[float]] = {k: [] for k in rules}
+    best_single: list[str] = []
+    for panel in panels:
+        singles = single_rows(panel)
+        data = panel_data(panel)
+        half = panel_data(panel, bootstrap=max(len(panel.resamples) // 2, 1))
+        n, d = panel.X.shape
+        print(
+            f"\n## {panel.name} ({n} x {d}, {int(panel.truth.sum())} true edges, B = {len(panel.resamples)}, "
+            f"panel fit {panel.seconds:.0f} s)\n"
+        )
+        print("| method | SHD | dirF1 | skelF1 | ECE adj | Brier adj | weights adjacency / orientation |")
+        print("|---|---|---|---|---|---|---|")
+        for r in singles:
+            print(f"| {r.method} | {r.shd} | {r.dir_f1:.2f} | {r.skel_f1:.2f} | | | |")
+        for e, b in enumerate(data.beliefs):
+            if b is None:
+                continue
+            one = np.zeros(len(data.beliefs))
+            one[e] = 1.0
+            wb = replace(UniformRule().weights(data), values=one, orientation=one, ancestral=one)
+            sb = pool_and_score(panel, data, wb, f"{b.expert} bagged alone")
+            r = sb.row
+            print(
+                f"| {r.method} | {r.shd} | {r.dir_f1:.2f} | {r.skel_f1:.2f} | {sb.ece:.3f} | {sb.brier:.3f} "
+                "| |"
+            )
+        best_shd = min(r.shd for r in singles)
+        best_f1 = max(r.dir_f1 for r in singles)
+        bs = min(singles, key=lambda r: r.shd)
+        bf = max(singles, key=lambda r: r.dir_f1)
+        best_single.append(f"{bs.shd} {bs.method}; {bf.dir_f1:.2f} {bf.method}")
+        for label, fn in rules.items():
+            t0 = time.perf_counter()
+            w = fn(panel, data)
+            secs = time.perf_counter() - t0
+            sc = pool_and_score(panel, data, w, label)
+            wstr = " ".join(
+                f"{nm[:5]} {a:.2f}/{o:.2f}" for nm, a, o in zip(w.names, w.values, w.orientation, strict=True)
+            )
+            r = sc.row
+            print(
+                f"| {label} | {r.shd} | {r.dir_f1:.2f} | {r.skel_f1:.2f} | {sc.ece:.3f} | {sc.brier:.3f} | "
+                f"{wstr} |"
+            )
+            met = r.shd <= best_shd and r.dir_f1 >= best_f1 - 1e-9
+            summary[label].append((r, sc.ece, sc.brier, met))
+            w_half = (
+                fn(panel, half) if not label.startswith("look-alike") and "look-alike" not in label else w
+            )
+            drift[label].append(
+                float(
+                    max(
+                        np.abs(w.values - w_half.values).max(),
+                        np.abs(w.orientation - w_half.orientation).max(),
+                    )
+                )
+            )
+            logging.info("%s %s: %.2f s", panel.name, label, secs)
+        if lookalike:
+            ev = lookalike_evidence(panel, bootstrap, n_tables, jobs)
+            print(
+                f"\nlook-alike cost: {ev.seconds:.0f} s ({ev.fit_seconds:.0f} s fitting), "
+                f"{ev.seconds / panel.seconds:.2f} of the panel's fitting time"
+            )
+    names = [p.name for p in panels]
+    print("\n## rule x dataset: SHD / dirF1 / skelF1 (ECE / Brier of the pooled adjacency)\n")
+    print("| rule | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    print("| best single (SHD; dirF1) | " + " | ".join(best_single) + " |")
+    for label, rows in summary.items():
+        cells = [
+            f"{x[0].shd} / {x[0].dir_f1:.2f} / {x[0].skel_f1:.2f} ({x[1]:.2f} / {x[2]:.2f})" for x in rows
+        ]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print(
+        "\n## summary over datasets (mean SHD / dirF1 / skelF1 / ECE / Brier; times at least as good as the "
+        "best single expert on both SHD and dirF1; max weight change from B/2 to B)\n"
+    )
+    print(
+        "| rule | mean SHD | mean dirF1 | mean skelF1 | mean ECE | mean Brier | reached best expert | "
+        "max drift B/2 -> B |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, rows in summary.items():
+        if not rows:
+            continue
+        shd = np.mean([x[0].shd for x in rows])
+        f1 = np.mean([x[0].dir_f1 for x in rows])
+        sk = np.mean([x[0].skel_f1 for x in rows])
+        ece = np.mean([x[1] for x in rows])
+        br = np.mean([x[2] for x in rows])
+        n_met = sum(int(x[3]) for x in rows)
+        print(
+            f"| {label} | {shd:.1f} | {f1:.3f} | {sk:.3f} | {ece:.3f} | {br:.3f} | {n_met}/{len(rows)} | "
+            f"{max(drift[label]):.2f} |"
+        )
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("step", choices=("fit", "table"))
+    parser.add_argument("step", choices=("fit", "table", "lookalike", "tournament"))
     parser.add_argument("--datasets", default=DEFAULT_DATASETS, help="name[@seed],... (default: all)")
     parser.add_argument("--bootstrap", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--tables", type=int, default=1, help="look-alike tables per dataset")
+    parser.add_argument("--no-lookalike", action="store_true", help="leave the look-alike rules out")
     parser.add_argument(
         "--save-before", action="store_true", help="store the CEA rows as the 'before' reference"
     )
@@ -237,6 +529,24 @@ def main() -> None:
                 pickle.dump(panel.__dict__, fh)
             status = ", ".join(f"{r.name}:{r.status.value}" for r in panel.results)
             print(f"{spec}: {panel.seconds:.0f} s; {status}", flush=True)
+        return
+    if args.step == "lookalike":
+        for spec in specs:
+            panel = load(spec, args.bootstrap)
+            ev = lookalike_evidence(panel, args.bootstrap, args.tables, args.jobs)
+            print(
+                f"{spec}: look-alike {ev.seconds:.0f} s, {ev.seconds / panel.seconds:.2f} of the panel",
+                flush=True,
+            )
+        return
+    if args.step == "tournament":
+        tournament(
+            [load(s, args.bootstrap) for s in specs],
+            args.bootstrap,
+            args.tables,
+            args.jobs,
+            not args.no_lookalike,
+        )
         return
     print_tables([load(s, args.bootstrap) for s in specs], args.save_before)
 
