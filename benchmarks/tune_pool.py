@@ -338,9 +338,9 @@ def candidate_rules(bootstrap: int, n_tables: int, jobs: int, lookalike: bool) -
     rules["cross fit"] = plain(CrossFitRule())
     rules["oob rows"] = plain(OutOfBagRowsRule())
     rules["corrected fit, ties 0.03"] = plain(CorrectedFitRule(tie=0.03))
-    rules["DEFAULT: 0.5 corrected fit + 0.5 latent truth ^1"] = plain(default_rule())
-    rules["0.7 corrected fit + 0.3 latent truth ^2"] = plain(
-        MixtureRule([CorrectedFitRule(), LatentTruthRule(2.0)], [0.7, 0.3])
+    rules["DEFAULT: 0.5 corrected fit (se x3) + 0.5 latent truth ^1"] = plain(default_rule())
+    rules["0.5 corrected fit + 0.5 latent truth ^1"] = plain(
+        MixtureRule([CorrectedFitRule(), LatentTruthRule(1.0)], [0.5, 0.5])
     )
     rules["latent truth adj ^2 orient ^1"] = plain(LatentTruthRule(sharpness=2.0, orientation_sharpness=1.0))
     for g, og, pw in ((1.0, 1.0, 0.5), (2.0, 1.0, 0.5)):

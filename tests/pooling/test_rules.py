@@ -3,7 +3,10 @@ produced graphs gets exactly 0, the weights do not move with B, and the pool use
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
@@ -59,7 +62,7 @@ def _noisy(rng: np.random.Generator, flip: float, reverse: float) -> EndpointGra
     return EndpointGraph.from_dag(A.astype(int))
 
 
-def _acyclic(A: np.ndarray) -> bool:
+def _acyclic(A: npt.NDArray[np.bool_]) -> bool:
     r = A.copy()
     for k in range(len(A)):
         r |= np.outer(r[:, k], r[k, :])
@@ -72,7 +75,7 @@ def _result(name: str, graphs: list[EndpointGraph]) -> BootstrapResult:
     return BootstrapResult(expert, FitRecord(name, -1, FitStatus.OK, 0.0, graphs[0]), recs)
 
 
-def _panel(spec: dict[str, tuple[float, float] | str], B: int = 10, seed: int = 0) -> PanelData:
+def _panel(spec: Mapping[str, tuple[float, float] | str], B: int = 10, seed: int = 0) -> PanelData:
     """Hand-made panel: expert name -> (flip, reverse) noise, or ``"wrong"`` (the complement of the true
     skeleton, every resample), or ``"copy:<name>"`` (the same graphs as that expert)."""
     rng = np.random.default_rng(seed)
@@ -87,8 +90,11 @@ def _panel(spec: dict[str, tuple[float, float] | str], B: int = 10, seed: int = 
             graphs[name] = [_noisy(rng, *how) for _ in range(B)]
     results = [_result(n, g) for n, g in graphs.items()]
     beliefs: list[ExpertBeliefs | None] = [beliefs_from_graphs(r.name, r.graphs) for r in results]
-    X = rng.normal(size=(200, D))
-    return PanelData(results, beliefs, X, resample_indices(200, B, seed), np.zeros(D, dtype=bool))
+    n = 500
+    X = rng.normal(size=(n, D))
+    for j in range(D):  # columns in topological order: the table follows the true DAG
+        X[:, j] += X @ (0.8 * TRUTH[:, j])
+    return PanelData(results, beliefs, X, resample_indices(n, B, seed), np.zeros(D, dtype=bool))
 
 
 GOOD: dict[str, tuple[float, float] | str] = {
@@ -114,7 +120,7 @@ def test_an_always_wrong_expert_gets_little_weight_but_not_zero(rule: WeightRule
 @pytest.mark.parametrize("rule", TRUTH_RULES, ids=lambda r: r.name[:20])
 def test_a_duplicated_expert_does_not_get_double_say(rule: WeightRule) -> None:
     """A copy under another name and family: the pair together weighs about what the original weighed."""
-    base = {"pc": (0.05, 0.1), "ges": (0.05, 0.1), "grasp": (0.2, 0.3)}
+    base: dict[str, tuple[float, float] | str] = {"pc": (0.05, 0.1), "ges": (0.05, 0.1), "grasp": (0.2, 0.3)}
     alone = rule.weights(_panel(base))
     doubled = rule.weights(_panel({**base, "directlingam": "copy:grasp"}))
     for level in ("adjacency", "orientation"):
@@ -126,7 +132,11 @@ def test_a_duplicated_expert_does_not_get_double_say(rule: WeightRule) -> None:
 
 def test_a_family_counts_as_one_say() -> None:
     """NOTEARS and DAGMA optimise the same loss: identical graphs, one family, shared weight."""
-    base = {"pc": (0.05, 0.1), "ges": (0.05, 0.1), "notears": (0.1, 0.1)}
+    base: dict[str, tuple[float, float] | str] = {
+        "pc": (0.05, 0.1),
+        "ges": (0.05, 0.1),
+        "notears": (0.1, 0.1),
+    }
     alone = LatentTruthRule().weights(_panel(base)).values[2]
     doubled = LatentTruthRule().weights(_panel({**base, "dagma": "copy:notears"})).values
     assert doubled[2] + doubled[3] < 1.25 * alone
