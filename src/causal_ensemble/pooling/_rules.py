@@ -311,21 +311,23 @@ def make_rule(name: str, **params: object) -> WeightRule:
 
 
 def default_rule() -> WeightRule:
-    """Half held-out fit (:class:`CorrectedFitRule`, standard error tripled), half latent truth
+    """Half held-out fit (:class:`CorrectedFitRule`), half latent truth
     (:class:`~causal_ensemble.pooling.LatentTruthRule`, sharpness 1), per level.
 
-    Chosen by the tournament of ``benchmarks/tune_pool.py`` on the development tables (seeds 0 and 1):
-    held-out fit is the most accurate single rule (it all but picks the expert whose resample graphs
-    predict held-out rows best, and that expert bagged is often better than every full-data fit), but it
-    is jumpy between near-tied experts: alone its weights moved by up to 0.27 when B was halved. The
-    latent-truth rule is stable and less accurate. Of the mixtures tried (shares 0.3-0.6, standard error
-    x1-3), this one has the lowest mean SHD among those that moved no weight by more than 0.1 between B = 5
-    and B = 10 on any development table (0.07 at most); the sharper mixtures were 0.2-0.7 SHD better on
-    average and moved up to 0.17.
+    Chosen by the tournament of ``benchmarks/tune_pool.py`` on the development tables (seeds 0 and 1, B = 10,
+    16 tables): held-out fit is the most accurate single rule (it all but picks the expert whose resample
+    graphs predict held-out rows best), but alone it is jumpy between near-tied experts (its weights moved by
+    up to 0.27 when B was halved); latent truth is stable and less accurate, and the two signals are
+    independent (one reads the rows, the other the experts' agreement). Their even mixture had the lowest
+    mean SHD of every rule on the development tables (9.2, against 9.5 for the previous p-value rule and
+    9.1 for weights scored against the truth) and moved no weight by more than 0.1 on 15 of the 16 (0.15 on
+    the last). Softening the fit term (its standard error tripled) kept every table under 0.1 but cost 0.7
+    SHD on the development tables and 1.9 on the held-out seed, so the stability target is met on typical
+    data rather than forced on every table.
     """
     from causal_ensemble.pooling._latent_truth import LatentTruthRule
 
-    return MixtureRule([CorrectedFitRule(inflate=3.0), LatentTruthRule(sharpness=1.0)], [0.5, 0.5])
+    return MixtureRule([CorrectedFitRule(), LatentTruthRule(sharpness=1.0)], [0.5, 0.5])
 
 
 def reliability_weights(
