@@ -14,6 +14,7 @@ import pytest
 from causal_ensemble import Ensemble
 from causal_ensemble.experts import PC, EarlyStopping, EndpointGraph, StopReason, run_panel
 from causal_ensemble.experts._base import DataKind
+from causal_ensemble.experts._scaling import default_bootstrap
 from causal_ensemble.experts._stopping import ConvergenceMonitor
 
 from ..conftest import chain_collider_fork
@@ -118,7 +119,7 @@ def test_budget_and_early_stopping_are_reported_in_graph_json() -> None:
     by_name = {x["name"]: x["resampling"] for x in doc["experts"]}
     assert by_name["cheap"]["stopped"] == "converged" and by_name["cheap"]["kept"] == 5
     assert by_name["slow"]["stopped"] in {"budget", "converged"}
-    assert by_name["slow"]["planned"] == 20
+    assert by_name["slow"]["planned"] == default_bootstrap(frame.shape[1])
     assert any(n.startswith("resamples per expert (time budget 2.5 s") for n in doc["notes"])
 
 

@@ -194,7 +194,7 @@ def test_memory_limit_stops_a_runaway_fit(frame: Any) -> None:
 # -- panel scaling -------------------------------------------------------------------------------------
 def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     small = plan_panel(DataKind.CONTINUOUS, 10)
-    assert "ges" in small.experts and small.n_bootstrap == 20 and not small.notes
+    assert "ges" in small.experts and small.n_bootstrap == default_bootstrap(10) == 10 and not small.notes
     wide = plan_panel(DataKind.CONTINUOUS, 50)
     assert "ges" not in wide.experts and "adaptive_notears" not in wide.experts
     assert {"pc", "grasp", "dagma"} <= set(wide.experts)

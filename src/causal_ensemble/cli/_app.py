@@ -147,7 +147,7 @@ def discover(
     ] = None,
     bootstrap: Annotated[
         int | None,
-        typer.Option(help="Resamples per expert (default 20; fewer for wide tables, see README)."),
+        typer.Option(help="Resamples per expert (default: up to 10 within --budget; fewer for wide tables)."),
     ] = None,
     referee: Annotated[
         RefereeKind,
