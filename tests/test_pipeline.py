@@ -141,3 +141,14 @@ def test_units_of_measurement_do_not_change_the_graph(tmp_path: Path) -> None:
         doc = json.loads((out / "graph.json").read_text())
         edges.append(sorted((e["source"], e["target"], e["type"]) for e in doc["edges"]))
     assert edges[0] == edges[1]
+
+
+def test_graph_json_records_each_experts_weight_per_level_and_reads_it_back() -> None:
+    frame, _ = chain_collider_fork(400, 5)
+    result = discover(frame, experts=["pc", "directlingam"], n_bootstrap=3, cache=False, referee="none")
+    doc = result.to_dict()
+    for x in doc["experts"]:
+        assert set(x["weights"]) == {"adjacency", "orientation", "ancestral"}
+        assert x["weights"]["adjacency"] == x["weight"] and 0.0 < x["weights"]["orientation"] <= 1.0
+    assert sum(x["weights"]["orientation"] for x in doc["experts"]) == pytest.approx(1.0, abs=1e-5)
+    assert EnsembleResult.from_dict(doc).to_dict() == doc

@@ -566,4 +566,6 @@ def _expert_report(r: BootstrapResult, weights: ExpertWeights, k: int) -> Expert
         params={k2: v for k2, v in r.expert.get_params().items() if k2 != "random_state"},
         resamples_planned=r.planned,
         resampling_stopped=r.stopped,
+        weight_orientation=float(weights.orientation[k]),
+        weight_ancestral=float(weights.ancestral[k]),
     )

@@ -75,6 +75,9 @@ class ExpertReport:
     assumptions: tuple[str, ...]
     params: Mapping[str, Any]
     resamples_planned: int | None = None  # what the run allowed it (None: files before budgets)
+    # Weights per graph level (adjacency is ``weight``); None in files written before per-level weights.
+    weight_orientation: float | None = None
+    weight_ancestral: float | None = None
     resampling_stopped: StopReason = StopReason.COMPLETE
 
 
@@ -188,6 +191,19 @@ class EnsembleResult:
                     "fit_gain": _r(x.fit_gain),
                     "assumptions": list(x.assumptions),
                     "params": dict(x.params),
+                    **(
+                        {}
+                        if x.weight_orientation is None
+                        else {
+                            "weights": {
+                                "adjacency": _r(x.weight),
+                                "orientation": _r(x.weight_orientation),
+                                "ancestral": _r(
+                                    x.weight_ancestral if x.weight_ancestral is not None else 0.0
+                                ),
+                            }
+                        }
+                    ),
                     **(
                         {}  # a file written before budgets has no such block, and keeps none
                         if x.resamples_planned is None

@@ -100,6 +100,8 @@ def _expert(x: Mapping[str, Any]) -> ExpertReport:
         assumptions=tuple(str(a) for a in x.get("assumptions") or ()),
         params=dict(x.get("params") or {}),
         resamples_planned=(x.get("resampling") or {}).get("planned"),
+        weight_orientation=_opt_f((x.get("weights") or {}).get("orientation")),
+        weight_ancestral=_opt_f((x.get("weights") or {}).get("ancestral")),
         resampling_stopped=_enum(
             StopReason, (x.get("resampling") or {}).get("stopped") or "complete", "stopped"
         ),
