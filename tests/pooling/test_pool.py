@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from causal_ensemble import InputError
-from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.experts import EndpointGraph
 from causal_ensemble.pooling import (
     ExpertWeights,
@@ -16,17 +15,11 @@ from causal_ensemble.pooling import (
 )
 from causal_ensemble.scoring import heldout_gain
 
-
-def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeliefs:
-    adj = np.zeros((d, d))
-    adj[0, 1] = adj[1, 0] = adj01
-    orient = np.full((d, d), 0.5)
-    orient[0, 1], orient[1, 0] = orient01, 1 - orient01
-    return ExpertBeliefs(name, adj, orient, np.full((d, d), 0.5), 10)
+from ._fixtures import pair_beliefs
 
 
 def test_linear_pool_is_the_weighted_average_and_orientation_ignores_blind_experts() -> None:
-    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.5, 0.0), _beliefs("c", 0.0, 0.5)]
+    b = [pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.5, 0.0), pair_beliefs("c", 0.0, 0.5)]
     ones = np.ones(3)
     w = ExpertWeights(("a", "b", "c"), np.array([0.5, 0.25, 0.25]), ones, ones, "test")
     pooled = Pool(b, w).pooled()
@@ -37,7 +30,7 @@ def test_linear_pool_is_the_weighted_average_and_orientation_ignores_blind_exper
 
 
 def test_pair_recomputes_a_single_decision_under_new_weights() -> None:
-    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.0, 0.5)]
+    b = [pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.0, 0.5)]
     pool = Pool(b, ExpertWeights.uniform(["a", "b"]))
     assert pool.pair(0, 1, [0.0, 1.0]) == (0.0, 0.5)  # no expert sees it: no edge, whatever the weights
     assert pool.pair(0, 1, [3.0, 1.0])[0] == pytest.approx(0.75)
@@ -46,7 +39,7 @@ def test_pair_recomputes_a_single_decision_under_new_weights() -> None:
 
 
 def test_contested_marks_only_decisions_within_the_margin() -> None:
-    b = [_beliefs("a", 1.0, 1.0), _beliefs("b", 0.1, 0.5)]
+    b = [pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.1, 0.5)]
     pooled = Pool(b, ExpertWeights.uniform(["a", "b"])).pooled()  # adjacency 0.55, orientation ~0.95
     contested = find_contested(pooled, PoolSettings(0.5, 0.1))
     assert [(c.i, c.j, c.level) for c in contested] == [(0, 1, Level.ADJACENCY)]
@@ -56,9 +49,9 @@ def test_contested_marks_only_decisions_within_the_margin() -> None:
 
 
 def test_stability_rule() -> None:
-    assert stability(_beliefs("a", 1.0, 1.0)) == 1.0
-    assert stability(_beliefs("a", 0.5, 1.0)) == 0.0
-    assert stability(_beliefs("a", 0.0, 1.0)) == 1.0
+    assert stability(pair_beliefs("a", 1.0, 1.0)) == 1.0
+    assert stability(pair_beliefs("a", 0.5, 1.0)) == 0.0
+    assert stability(pair_beliefs("a", 0.0, 1.0)) == 1.0
 
 
 def test_heldout_gain_prefers_the_true_graph() -> None:

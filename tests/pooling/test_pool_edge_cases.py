@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from causal_ensemble import ParameterError
-from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.pooling import (
     Contested,
     ExpertWeights,
@@ -18,13 +17,7 @@ from causal_ensemble.pooling import (
     find_contested,
 )
 
-
-def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeliefs:
-    adj = np.zeros((d, d))
-    adj[0, 1] = adj[1, 0] = adj01
-    orient = np.full((d, d), 0.5)
-    orient[0, 1], orient[1, 0] = orient01, 1 - orient01
-    return ExpertBeliefs(name, adj, orient, np.full((d, d), 0.5), 10)
+from ._fixtures import pair_beliefs
 
 
 def _weights(names: list[str], values: list[float]) -> ExpertWeights:
@@ -34,7 +27,7 @@ def _weights(names: list[str], values: list[float]) -> ExpertWeights:
 
 def test_two_experts_in_a_tie_pool_to_exactly_the_threshold_and_only_adjacency_is_contested() -> None:
     """The expert that does not see the edge has no say on its direction, so the direction is not in doubt."""
-    pool = Pool([_beliefs("a", 1.0, 1.0), _beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
+    pool = Pool([pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
     pooled = pool.pooled()
     assert pooled.adjacency[0, 1] == pytest.approx(0.5)
     contested = find_contested(pooled, PoolSettings(0.5, 0.1))
@@ -43,7 +36,7 @@ def test_two_experts_in_a_tie_pool_to_exactly_the_threshold_and_only_adjacency_i
 
 
 def test_opposite_directions_with_equal_weight_leave_the_orientation_undecided() -> None:
-    pool = Pool([_beliefs("a", 1.0, 1.0), _beliefs("b", 1.0, 0.0)], _weights(["a", "b"], [0.5, 0.5]))
+    pool = Pool([pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 1.0, 0.0)], _weights(["a", "b"], [0.5, 0.5]))
     pooled = pool.pooled()
     assert pooled.adjacency[0, 1] == 1.0 and pooled.orientation[0, 1] == pytest.approx(0.5)
     assert pooled.orientation[0, 1] + pooled.orientation[1, 0] == pytest.approx(1.0)
@@ -56,7 +49,7 @@ def test_all_zero_weights_fall_back_to_uniform_when_subset() -> None:
 
 
 def test_a_verdict_that_silences_every_expert_changes_nothing() -> None:
-    pool = Pool([_beliefs("a", 1.0, 1.0), _beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
+    pool = Pool([pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
     pooled = pool.pooled()
     c = Contested(0, 1, Level.ADJACENCY, 0.5, 0.5)
     final, records = apply_verdicts(pool, pooled, [Verdict(c, {"a": 0.0, "b": 0.0}, "nobody", "test")])
@@ -64,7 +57,7 @@ def test_a_verdict_that_silences_every_expert_changes_nothing() -> None:
 
 
 def test_a_verdict_cannot_create_an_edge_no_expert_proposed() -> None:
-    pool = Pool([_beliefs("a", 1.0, 1.0), _beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
+    pool = Pool([pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.0, 0.5)], _weights(["a", "b"], [0.5, 0.5]))
     pooled = pool.pooled()
     c = Contested(0, 2, Level.ADJACENCY, 0.0, 0.5)  # no expert sees 0 - 2
     final, _ = apply_verdicts(pool, pooled, [Verdict(c, {"a": 100.0, "b": 1.0}, "insists", "test")])
@@ -81,6 +74,6 @@ def test_settings_outside_the_valid_band_name_the_parameter(threshold: float, ma
 
 
 def test_a_pair_no_expert_sees_is_never_contested() -> None:
-    pool = Pool([_beliefs("a", 1.0, 1.0), _beliefs("b", 0.9, 1.0)], _weights(["a", "b"], [0.5, 0.5]))
+    pool = Pool([pair_beliefs("a", 1.0, 1.0), pair_beliefs("b", 0.9, 1.0)], _weights(["a", "b"], [0.5, 0.5]))
     contested = find_contested(pool.pooled(), PoolSettings(0.5, 0.45))
     assert all({c.i, c.j} == {0, 1} for c in contested)

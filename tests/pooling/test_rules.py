@@ -34,6 +34,8 @@ from causal_ensemble.pooling import (
 )
 from causal_ensemble.pooling._lookalike import consensus_dag, simulate
 
+from ._fixtures import pair_beliefs
+
 D = 7
 TRUTH = np.zeros((D, D), dtype=bool)
 for s, t in [(0, 1), (1, 2), (0, 3), (3, 4), (2, 5), (4, 5), (5, 6), (1, 6)]:
@@ -177,16 +179,8 @@ def test_weights_do_not_move_with_the_number_of_resamples_on_real_fits() -> None
     assert got[1].rule == default_rule().name
 
 
-def _beliefs(name: str, adj01: float, orient01: float, d: int = 3) -> ExpertBeliefs:
-    adj = np.zeros((d, d))
-    adj[0, 1] = adj[1, 0] = adj01
-    orient = np.full((d, d), 0.5)
-    orient[0, 1], orient[1, 0] = orient01, 1 - orient01
-    return ExpertBeliefs(name, adj, orient, np.full((d, d), 0.5), 10)
-
-
 def test_the_pool_uses_each_levels_weights_and_a_referee_overrides_both() -> None:
-    b = [_beliefs("pc", 1.0, 0.5), _beliefs("lingam", 0.5, 1.0)]
+    b = [pair_beliefs("pc", 1.0, 0.5), pair_beliefs("lingam", 0.5, 1.0)]
     ones = np.ones(2)
     w = ExpertWeights(
         ("pc", "lingam"), np.array([0.8, 0.2]), ones, ones, "test", orientation=np.array([0.1, 0.9])
