@@ -23,7 +23,6 @@ import numpy.typing as npt
 from causal_ensemble import from_frame
 from causal_ensemble.assemble import assemble
 from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs
-from causal_ensemble.benchmarks._methods import _assembled_matrices
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
 from causal_ensemble.experts import (
@@ -144,7 +143,8 @@ def main() -> None:
             verdicts = ref.referee(contested, context) if contested else []
             rep = ref.report()
             final, _ = apply_verdicts(pool, pooled, verdicts)
-            D, U = _assembled_matrices(assemble(final, settings))
+            graph = assemble(final, settings)
+            D, U = graph.directed_matrix(), graph.undirected_matrix()
             s = structure_scores(D, U, truth)
             queries = (
                 rep.queries if kind_name.startswith("llm") else (len(verdicts) if kind_name != "none" else 0)

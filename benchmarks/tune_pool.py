@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from causal_ensemble.assemble import EdgeType, assemble
+from causal_ensemble.assemble import assemble
 from causal_ensemble.beliefs import beliefs_from_graphs, graph_levels
 from causal_ensemble.data import Dataset, from_frame
 from causal_ensemble.data.datasets import load_dataset
@@ -209,12 +209,7 @@ def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     verdicts = ref.referee(contested, context) if contested else []
     final, _ = apply_verdicts(pool, pooled, verdicts)
     graph = assemble(final, settings)
-    d = len(panel.names)
-    D = graph.directed_matrix()
-    U = np.zeros((d, d), dtype=bool)
-    for e in graph.edges:
-        if e.type is not EdgeType.DIRECTED:
-            U[e.source, e.target] = True
+    D, U = graph.directed_matrix(), graph.undirected_matrix()
     return _scores(f"CEA {referee}", D, U, panel.truth), weights_all.as_dict()
 
 
@@ -305,12 +300,7 @@ def pool_and_score(panel: CachedPanel, data: PanelData, weights: ExpertWeights, 
     pool = Pool([b for b in data.beliefs if b is not None], weights.subset(alive))
     pooled = pool.pooled()
     graph = assemble(pooled, PoolSettings())
-    d = len(panel.names)
-    D = graph.directed_matrix()
-    U = np.zeros((d, d), dtype=bool)
-    for e in graph.edges:
-        if e.type is not EdgeType.DIRECTED:
-            U[e.source, e.target] = True
+    D, U = graph.directed_matrix(), graph.undirected_matrix()
     skel = panel.truth | panel.truth.T
     return Scored(
         _scores(label, D, U, panel.truth),

@@ -25,6 +25,8 @@ def test_thresholds_orients_and_leaves_undecided_edges_undirected() -> None:
     g = assemble(_pooled(adj, orient), PoolSettings(0.5, 0.1))
     kinds = {(e.source, e.target): e.type for e in g.edges}
     assert kinds == {(0, 1): EdgeType.DIRECTED, (1, 2): EdgeType.UNDIRECTED}
+    U = g.undirected_matrix()
+    assert U[1, 2] and U[2, 1] and int(U.sum()) == 2 and not (U & g.directed_matrix()).any()
     e01 = next(e for e in g.edges if e.source == 0)
     assert e01.probability == 0.9 * 0.9 and e01.orientation == 0.9
 

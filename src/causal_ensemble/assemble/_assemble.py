@@ -93,6 +93,14 @@ class AssembledGraph:
                 m[e.source, e.target] = True
         return m
 
+    def undirected_matrix(self) -> npt.NDArray[np.bool_]:
+        """Symmetric: both cells of every undirected edge."""
+        m = np.zeros((self.n_nodes, self.n_nodes), dtype=bool)
+        for e in self.edges:
+            if e.type is EdgeType.UNDIRECTED:
+                m[e.source, e.target] = m[e.target, e.source] = True
+        return m
+
 
 def _add_reach(reach: npt.NDArray[np.bool_], u: int, v: int) -> None:
     """Update the reflexive-transitive reachability after adding u -> v."""

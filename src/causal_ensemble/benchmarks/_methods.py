@@ -32,7 +32,7 @@ import numpy.typing as npt
 from causal_ensemble._errors import InputError
 from causal_ensemble._pipeline import Ensemble, PanelFit
 from causal_ensemble._result import EnsembleResult
-from causal_ensemble.assemble import AssembledGraph, EdgeType, assemble
+from causal_ensemble.assemble import EdgeType, assemble
 from causal_ensemble.beliefs import beliefs_from_graphs
 from causal_ensemble.benchmarks._llm import LLMOracle
 from causal_ensemble.benchmarks._oracle import (
@@ -153,18 +153,6 @@ def _graph_matrices(g: EndpointGraph) -> tuple[BoolMatrix, BoolMatrix]:
     return D, g.adjacency() & ~D & ~D.T
 
 
-def _assembled_matrices(graph: AssembledGraph) -> tuple[BoolMatrix, BoolMatrix]:
-    d = graph.n_nodes
-    D = np.zeros((d, d), dtype=bool)
-    U = np.zeros((d, d), dtype=bool)
-    for e in graph.edges:
-        if e.type is EdgeType.DIRECTED:
-            D[e.source, e.target] = True
-        else:
-            U[e.source, e.target] = U[e.target, e.source] = True
-    return D, U
-
-
 def _beliefs_matrix(pooled: PooledBeliefs) -> FloatMatrix:
     return np.clip(pooled.adjacency * pooled.orientation, 0.0, 1.0)
 
@@ -174,7 +162,7 @@ def _pooled_output(method: str, pool: Pool, settings: PoolSettings, seconds_befo
     start = time.perf_counter()
     pooled = pool.pooled()
     graph = assemble(pooled, settings, KnowledgeMasks.none(pooled.adjacency.shape[0]))
-    D, U = _assembled_matrices(graph)
+    D, U = graph.directed_matrix(), graph.undirected_matrix()
     seconds = seconds_before + time.perf_counter() - start
     return MethodOutput(method, seconds, D, U, _beliefs_matrix(pooled))
 

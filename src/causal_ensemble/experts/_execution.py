@@ -262,9 +262,9 @@ def run_panel(
     planner = _Planner(
         [e for e in experts if e.name not in refused], n_bootstrap, budget_s, early_stopping, time_limit_s
     )
-    served = {(j.expert.name, j.resample) for j in jobs} - {(j.expert.name, j.resample) for j in todo}
-    for (name, b), rec in _cached_records(records, served).items():
-        planner.seed_with(name, b, rec)
+    for recs in records.values():  # so far these are the fits the cache served
+        for rec in recs:
+            planner.seed_with(rec)
     args = (disc, masks, time_limit_s, memory_limit_mb)
     by_id = {(j.expert.name, j.resample): j for j in todo}
     _run_planned(planner, by_id, data, args, _store, n_jobs, scheduler)
@@ -298,17 +298,6 @@ HARD_MARGIN = 1.1  # a fit is cut off once the run passes 110 % of its budget
 MIN_EACH = 3  # resamples every expert gets before the budget is shared by time
 
 
-def _cached_records(
-    records: dict[str, list[FitRecord]], served: set[tuple[str, int]]
-) -> dict[tuple[str, int], FitRecord]:
-    return {
-        (r.expert, r.resample): r
-        for recs in records.values()
-        for r in recs
-        if (r.expert, r.resample) in served
-    }
-
-
 class _Planner:
     """Decides, fit by fit, what runs next: every full-data fit first, then resamples round-robin (the
     expert with the fewest first), within the budget and until each expert's beliefs converge."""
@@ -333,9 +322,10 @@ class _Planner:
         self.stopped: dict[str, StopReason] = {}
         self.limit: dict[str, int] = {n: n_bootstrap for n in self.names}  # resamples kept
 
-    def seed_with(self, name: str, b: int, record: FitRecord) -> None:
-        self.issued[name].add(b)
-        self._record(record)
+    def seed_with(self, record: FitRecord) -> None:
+        """A fit the cache served: issued and done before anything runs."""
+        self.issued[record.expert].add(record.resample)
+        self.record(record)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -347,7 +337,7 @@ class _Planner:
         left = max(self.budget_s * HARD_MARGIN - self.elapsed(), 1.0)
         return left if self.time_limit_s is None else min(self.time_limit_s, left)
 
-    def _record(self, record: FitRecord) -> None:
+    def record(self, record: FitRecord) -> None:
         name = record.expert
         self.done[name][record.resample] = record
         if record.status is FitStatus.OK:  # a cached fit's seconds are what it cost when computed
@@ -370,9 +360,6 @@ class _Planner:
                 self.stopped[name] = StopReason.CONVERGED
                 self.limit[name] = m
                 return
-
-    def record(self, record: FitRecord) -> None:
-        self._record(record)
 
     def next_job(self) -> tuple[str, int] | None:
         """The next (expert, resample) to fit, or None when nothing more should start now."""

@@ -26,48 +26,21 @@ from causal_ensemble.experts import EndpointGraph
 from causal_ensemble.pooling._redundancy import copies as count_copies
 from causal_ensemble.pooling._rules import PanelData, belief_residuals, finish
 from causal_ensemble.pooling._weights import ExpertWeights
-from causal_ensemble.scoring import bic_penalty, dag_parents
+from causal_ensemble.scoring import bic_penalty, dag_parents, node_rows
 
 FloatArray = npt.NDArray[np.float64]
 
 FOLDS = 5
 
 
-def _gaussian_rows(X: FloatArray, j: int, ps: list[int], folds: npt.NDArray[np.int64]) -> FloatArray:
-    out = np.empty(len(X))
-    for k in range(FOLDS):
-        tr, te = folds != k, folds == k
-        y = X[tr, j]
-        if ps:
-            A = np.c_[np.ones(int(tr.sum())), X[tr][:, ps]]
-            coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-            resid = y - A @ coef
-            resid_t = X[te, j] - np.c_[np.ones(int(te.sum())), X[te][:, ps]] @ coef
-        else:
-            resid, resid_t = y - y.mean(), X[te, j] - y.mean()
-        var = max(float(resid.var()), 1e-12)
-        out[te] = -0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var)
-    return out
-
-
-def _multinomial_rows(
-    X: npt.NDArray[np.int64], j: int, ps: list[int], folds: npt.NDArray[np.int64]
+def _crossfit_rows(
+    X: FloatArray, j: int, ps: list[int], folds: npt.NDArray[np.int64], discrete: bool
 ) -> FloatArray:
-    k_levels = int(X[:, j].max()) + 1
-    if ps:
-        radix = np.maximum(X[:, ps].max(axis=0) + 1, 1)
-        mult = np.cumprod(np.r_[1, radix[:-1]])
-        _, cfg = np.unique(X[:, ps] @ mult, return_inverse=True)
-    else:
-        cfg = np.zeros(len(X), dtype=np.int64)
+    """Each row's log-likelihood for column ``j``, from the model fitted on the other folds."""
     out = np.empty(len(X))
-    n_cfg = int(cfg.max()) + 1
     for k in range(FOLDS):
         tr, te = folds != k, folds == k
-        counts = np.ones((n_cfg, k_levels))  # Laplace smoothing: unseen configurations stay finite
-        np.add.at(counts, (cfg[tr], X[tr, j]), 1.0)
-        probs = counts / counts.sum(axis=1, keepdims=True)
-        out[te] = np.log(probs[cfg[te], X[te, j]])
+        out[te] = node_rows(X[tr], X[te], j, ps, discrete)
     return out
 
 
@@ -75,42 +48,8 @@ def row_scores(graph: EndpointGraph, X: FloatArray, discrete: bool, seed: int) -
     """Cross-fitted log-likelihood of every row under the graph's model, minus the BIC penalty per row."""
     parents = dag_parents(graph)
     folds = np.random.default_rng([seed, 7]).permutation(len(X)) % FOLDS
-    if discrete:
-        Xi = X.astype(np.int64)
-        rows = sum((_multinomial_rows(Xi, j, ps, folds) for j, ps in enumerate(parents)), np.zeros(len(X)))
-    else:
-        rows = sum((_gaussian_rows(X, j, ps, folds) for j, ps in enumerate(parents)), np.zeros(len(X)))
+    rows = sum((_crossfit_rows(X, j, ps, folds, discrete) for j, ps in enumerate(parents)), np.zeros(len(X)))
     return np.asarray(rows, dtype=np.float64) - bic_penalty(graph, X, discrete)
-
-
-def _gaussian_heldout(train: FloatArray, test: FloatArray, j: int, ps: list[int]) -> FloatArray:
-    y = train[:, j]
-    if ps:
-        A = np.c_[np.ones(len(train)), train[:, ps]]
-        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-        resid, resid_t = y - A @ coef, test[:, j] - np.c_[np.ones(len(test)), test[:, ps]] @ coef
-    else:
-        resid, resid_t = y - y.mean(), test[:, j] - y.mean()
-    var = max(float(resid.var()), 1e-12)
-    return np.asarray(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var), dtype=np.float64)
-
-
-def _multinomial_heldout(
-    train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
-) -> FloatArray:
-    both = np.r_[train, test]
-    k_levels = int(both[:, j].max()) + 1
-    if ps:
-        radix = np.maximum(both[:, ps].max(axis=0) + 1, 1)
-        mult = np.cumprod(np.r_[1, radix[:-1]])
-        _, cfg = np.unique(both[:, ps] @ mult, return_inverse=True)
-    else:
-        cfg = np.zeros(len(both), dtype=np.int64)
-    c_tr, c_te = cfg[: len(train)], cfg[len(train) :]
-    counts = np.ones((int(cfg.max()) + 1, k_levels))
-    np.add.at(counts, (c_tr, train[:, j]), 1.0)
-    probs = counts / counts.sum(axis=1, keepdims=True)
-    return np.asarray(np.log(probs[c_te, test[:, j]]), dtype=np.float64)
 
 
 def heldout_rows(graph: EndpointGraph, train: FloatArray, test: FloatArray, discrete: bool) -> FloatArray:
@@ -119,10 +58,7 @@ def heldout_rows(graph: EndpointGraph, train: FloatArray, test: FloatArray, disc
     parents = dag_parents(graph)
     out = np.zeros(len(test))
     for j, ps in enumerate(parents):
-        if discrete:
-            out += _multinomial_heldout(train.astype(np.int64), test.astype(np.int64), j, ps)
-        else:
-            out += _gaussian_heldout(train, test, j, ps)
+        out += node_rows(train, test, j, ps, discrete)
     return out - bic_penalty(graph, train, discrete)
 
 

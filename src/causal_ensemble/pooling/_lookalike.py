@@ -38,6 +38,7 @@ from causal_ensemble.experts import run_panel
 from causal_ensemble.pooling._redundancy import copies as count_copies
 from causal_ensemble.pooling._rules import PanelData, finish
 from causal_ensemble.pooling._weights import ExpertWeights
+from causal_ensemble.scoring import topological_order
 
 logger = logging.getLogger(__name__)
 
@@ -67,21 +68,6 @@ def consensus_dag(beliefs: Sequence[ExpertBeliefs]) -> BoolMatrix:
         dag[s, t] = True
         reach |= np.outer(reach[:, s], reach[t, :])
     return dag
-
-
-def _topological(dag: BoolMatrix) -> list[int]:
-    indeg = dag.sum(axis=0).astype(int)
-    order: list[int] = []
-    ready = sorted(np.flatnonzero(indeg == 0).tolist())
-    while ready:
-        v = ready.pop(0)
-        order.append(v)
-        for c in np.flatnonzero(dag[v]):
-            indeg[c] -= 1
-            if indeg[c] == 0:
-                ready.append(int(c))
-        ready.sort()
-    return order
 
 
 def _codes(col: FloatArray, ref: FloatArray, discrete: bool) -> tuple[npt.NDArray[np.int64], int]:
@@ -171,7 +157,7 @@ def simulate(
     """One table of ``n`` rows from ``dag`` with mechanisms fitted to ``X`` (module docstring)."""
     d = X.shape[1]
     out = np.zeros((n, d))
-    for j in _topological(dag):
+    for j in topological_order(dag):
         pa = np.flatnonzero(dag[:, j])
         if pa.size == 0:
             out[:, j] = X[rng.integers(0, len(X), n), j]

@@ -4,7 +4,24 @@ A separate stage between the experts and the pool, so that the pool only combine
 that turns scores into weights can be swapped without touching either.
 """
 
-from causal_ensemble.scoring._extension import consistent_extension, dag_parents
-from causal_ensemble.scoring._likelihood import bic_penalty, heldout_gain, oob_gains
+from causal_ensemble.scoring._extension import consistent_extension, dag_parents, topological_order
+from causal_ensemble.scoring._likelihood import (
+    bic_penalty,
+    gaussian_rows,
+    heldout_gain,
+    multinomial_rows,
+    node_rows,
+    oob_gains,
+)
 
-__all__ = ["bic_penalty", "consistent_extension", "dag_parents", "heldout_gain", "oob_gains"]
+__all__ = [
+    "bic_penalty",
+    "consistent_extension",
+    "dag_parents",
+    "gaussian_rows",
+    "heldout_gain",
+    "multinomial_rows",
+    "node_rows",
+    "oob_gains",
+    "topological_order",
+]

@@ -41,6 +41,22 @@ def consistent_extension(adj: npt.NDArray[np.bool_], directed: npt.NDArray[np.bo
     return removed[::-1]
 
 
+def topological_order(dag: npt.NDArray[np.bool_]) -> list[int]:
+    """Kahn's algorithm, smallest index first, so the order of an acyclic graph is deterministic."""
+    indeg = dag.sum(axis=0).astype(int)
+    order: list[int] = []
+    ready = sorted(np.flatnonzero(indeg == 0).tolist())
+    while ready:
+        v = ready.pop(0)
+        order.append(v)
+        for w in np.flatnonzero(dag[v]):
+            indeg[w] -= 1
+            if indeg[w] == 0:
+                ready.append(int(w))
+        ready.sort()
+    return order
+
+
 def dag_parents(graph: EndpointGraph) -> list[list[int]]:
     """Parents in one DAG consistent with the graph's directed edges: a consistent extension of the
     partially directed graph where one exists, else undirected edges follow a topological order of the
@@ -51,20 +67,8 @@ def dag_parents(graph: EndpointGraph) -> list[list[int]]:
     order = consistent_extension(adj, directed)
     if order is None:
         r = reachability(directed)
-        if np.any(np.diag(r)):  # cyclic directed part: fall back to column order
-            order = list(range(d))
-        else:
-            # Kahn's algorithm, smallest index first, for a deterministic order.
-            indeg = directed.sum(axis=0).astype(int)
-            order, ready = [], sorted(np.flatnonzero(indeg == 0).tolist())
-            while ready:
-                v = ready.pop(0)
-                order.append(v)
-                for w in np.flatnonzero(directed[v]):
-                    indeg[w] -= 1
-                    if indeg[w] == 0:
-                        ready.append(int(w))
-                        ready.sort()
+        # a cyclic directed part falls back to column order
+        order = list(range(d)) if np.any(np.diag(r)) else topological_order(directed)
     pos = np.empty(d, dtype=int)
     pos[order] = np.arange(d)
     parents: list[list[int]] = []

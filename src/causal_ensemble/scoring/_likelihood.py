@@ -17,9 +17,11 @@ from causal_ensemble.scoring._extension import dag_parents
 FloatVector = npt.NDArray[np.float64]
 
 
-def _gaussian_ll(
+def gaussian_rows(
     train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
-) -> float:
+) -> FloatVector:
+    """Log-likelihood of each test row's column ``j`` under a linear-Gaussian regression on ``ps``
+    fitted on ``train``."""
     y, yt = train[:, j], test[:, j]
     if ps:
         A = np.c_[np.ones(len(train)), train[:, ps]]
@@ -28,12 +30,14 @@ def _gaussian_ll(
     else:
         resid, resid_t = y - y.mean(), yt - y.mean()
     var = max(float(resid.var()), 1e-12)
-    return float(np.sum(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var)))
+    return np.asarray(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var), dtype=np.float64)
 
 
-def _multinomial_ll(
+def multinomial_rows(
     train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
-) -> float:
+) -> FloatVector:
+    """Log-likelihood of each test row's column ``j`` under a table of its parents' configurations,
+    counted on ``train`` with Laplace smoothing (so configurations unseen in training stay finite)."""
     k = int(max(train[:, j].max(), test[:, j].max())) + 1
     if ps:
         radix = np.maximum(np.maximum(train[:, ps].max(axis=0), test[:, ps].max(axis=0)) + 1, 1)
@@ -43,10 +47,31 @@ def _multinomial_ll(
         cfg, cfg_t = np.zeros(len(train), dtype=np.int64), np.zeros(len(test), dtype=np.int64)
     _, inv = np.unique(np.r_[cfg, cfg_t], return_inverse=True)
     c_tr, c_te = inv[: len(cfg)], inv[len(cfg) :]
-    counts = np.ones((int(inv.max()) + 1, k))  # Laplace smoothing: unseen configurations stay finite
+    counts = np.ones((int(inv.max()) + 1, k))
     np.add.at(counts, (c_tr, train[:, j]), 1.0)
     probs = counts / counts.sum(axis=1, keepdims=True)
-    return float(np.sum(np.log(probs[c_te, test[:, j]])))
+    return np.asarray(np.log(probs[c_te, test[:, j]]), dtype=np.float64)
+
+
+def node_rows(
+    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int], discrete: bool
+) -> FloatVector:
+    """Per-row held-out log-likelihood of column ``j`` given parents ``ps``, for either data kind."""
+    if discrete:
+        return multinomial_rows(train.astype(np.int64), test.astype(np.int64), j, ps)
+    return gaussian_rows(train, test, j, ps)
+
+
+def _gaussian_ll(
+    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
+) -> float:
+    return float(np.sum(gaussian_rows(train, test, j, ps)))
+
+
+def _multinomial_ll(
+    train: npt.NDArray[np.int64], test: npt.NDArray[np.int64], j: int, ps: list[int]
+) -> float:
+    return float(np.sum(multinomial_rows(train, test, j, ps)))
 
 
 def heldout_gain(
