@@ -108,7 +108,8 @@ def _expert(x: Mapping[str, Any]) -> ExpertReport:
     )
 
 
-def _pairs(block: Any) -> tuple[PairBelief, ...]:
+def read_pair_beliefs(block: Any) -> tuple[PairBelief, ...]:
+    """graph.json's ``pair_beliefs`` table (columns named in the block itself); () when absent."""
     if not block:
         return ()
     cols = list(block["columns"])
@@ -182,7 +183,7 @@ def result_from_dict(obj: Mapping[str, Any], *, source: str = "graph.json") -> E
             expert_agreement={
                 str(a): {str(b): float(v) for b, v in row.items()} for a, row in agreement.items()
             },
-            pair_beliefs=_pairs(obj.get("pair_beliefs")),
+            pair_beliefs=read_pair_beliefs(obj.get("pair_beliefs")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{source}: not a causal-ensemble graph.json ({type(exc).__name__}: {exc})") from exc

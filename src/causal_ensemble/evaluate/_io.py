@@ -13,6 +13,7 @@ from types import MappingProxyType
 import numpy as np
 
 from causal_ensemble._errors import InputError
+from causal_ensemble._result_load import read_pair_beliefs
 from causal_ensemble.evaluate._metrics import (
     BoolMatrix,
     GraphScores,
@@ -86,14 +87,11 @@ def _pair_beliefs(block: object) -> dict[tuple[str, str], float]:
     of all pairs (not only of the kept edges), so calibration is scored over every pair."""
     if not isinstance(block, Mapping):
         return {}
-    cols = list(block["columns"])
     out: dict[tuple[str, str], float] = {}
-    for row in block["rows"]:
-        r = dict(zip(cols, row, strict=True))
-        s, t = str(r["source"]), str(r["target"])
-        a = min(max(float(r["adjacency"]), 0.0), 1.0)
-        o = min(max(float(r["orientation"]), 0.0), 1.0)
-        out[(s, t)], out[(t, s)] = a * o, a * (1.0 - o)
+    for p in read_pair_beliefs(block):
+        a = min(max(p.adjacency, 0.0), 1.0)
+        o = min(max(p.orientation, 0.0), 1.0)
+        out[(p.source, p.target)], out[(p.target, p.source)] = a * o, a * (1.0 - o)
     return out
 
 
