@@ -43,12 +43,13 @@ from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import brier_score, expected_calibration_error, structure_scores
 from causal_ensemble.experts import (
     BootstrapResult,
-    default_panel,
+    make_panel,
     resample_indices,
     resampling_scheme,
     run_panel,
 )
 from causal_ensemble.experts._base import data_kind
+from causal_ensemble.experts._scaling import plan_panel
 from causal_ensemble.pooling import (
     CorrectedFitRule,
     CrossFitRule,
@@ -125,8 +126,10 @@ def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
     kind = data_kind(ds.discrete_mask)
     resamples = resample_indices(len(X), bootstrap, seed, scheme=resampling_scheme(ds.discrete_mask))
     start = time.perf_counter()
+    # the panel a default run plans for this kind and d (the full default panel up to d = 20)
+    planned = plan_panel(kind, X.shape[1], scale_panel=True, scale_bootstrap=False)
     results = run_panel(
-        default_panel(kind),
+        make_panel(planned.experts),
         X,
         discrete=ds.discrete_mask,
         n_bootstrap=bootstrap,

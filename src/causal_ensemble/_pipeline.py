@@ -73,6 +73,7 @@ from causal_ensemble.pooling import (
     reliability_weights,
 )
 from causal_ensemble.referee import (
+    LLMReferee,
     NoReferee,
     Referee,
     RefereeContext,
@@ -170,6 +171,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
     scales the number of resamples with the number of variables. ``scheduler`` (a Dask address or client)
     runs the fits on a cluster; ``cache`` (a directory, ``True`` for the default one, or a
     :class:`FitCache`) reuses fits across runs; ``memory_limit`` caps the megabytes one local fit may add.
+    ``margin`` is the undirected band of orientations around 1/2; the referee is offered the decisions
+    within ``referee_margin`` of their thresholds, on at most ``referee_share`` of the variable pairs.
     ``budget`` (seconds, ``None`` for none) bounds a run with the default number of resamples: the default
     B becomes a ceiling, resamples are handed to the experts while their measured cost fits, and
     ``early_stopping`` ends an expert's resampling once its beliefs settle. A chosen ``n_bootstrap`` is
@@ -188,6 +191,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         n_bootstrap: int | None = None,
         threshold: float = 0.5,
         margin: float = 0.1,
+        referee_margin: float = 0.3,
+        referee_share: float = 0.15,
         seed: int = 0,
         n_jobs: int = -1,
         time_limit: float | None = 300.0,
@@ -204,6 +209,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         self.n_bootstrap = n_bootstrap
         self.threshold = threshold
         self.margin = margin
+        self.referee_margin = referee_margin
+        self.referee_share = referee_share
         self.seed = seed
         self.n_jobs = n_jobs
         self.time_limit = time_limit
@@ -240,7 +247,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ParameterError("experts", f"lists {dupes} more than once")
-        return PoolSettings(self.threshold, self.margin)
+        return PoolSettings(self.threshold, self.margin, self.referee_margin, self.referee_share)
 
     def make_referee(self, knowledge: Knowledge | None = None) -> tuple[Referee, tuple[str, ...]]:
         """The referee this ensemble will use, and a note saying which one ``auto`` picked and why."""
@@ -251,6 +258,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             if parse_referee_kind(self.referee) is RefereeKind.AUTO:
                 notes = (resolve_auto()[1],)
             ref = make_referee(self.referee, llm=self.llm, llm_budget=self.llm_budget)
+        if isinstance(ref, LLMReferee):
+            notes = (*notes, *ref.notes)
         if ref.kind == RefereeKind.KNOWLEDGE and (knowledge is None or knowledge.is_empty):
             raise ParameterError("knowledge", "must be non-empty for the knowledge referee")
         return ref, notes

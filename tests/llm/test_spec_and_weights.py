@@ -14,7 +14,7 @@ from causal_ensemble.llm import ModelNotInstalledError, PromptStyle, _weights, m
 def test_every_llm_spec_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF")
-    assert parse_llm_spec("local").style is PromptStyle.DIRECTIONAL
+    assert parse_llm_spec("local").style is PromptStyle.GRADED
     local = parse_llm_spec(f"local:{gguf}")
     assert (local.kind, local.path, local.model) == ("local", gguf, "m.gguf")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")

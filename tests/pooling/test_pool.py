@@ -9,6 +9,7 @@ from causal_ensemble.pooling import (
     ExpertWeights,
     Level,
     Pool,
+    PooledBeliefs,
     PoolSettings,
     find_contested,
     stability,
@@ -43,9 +44,35 @@ def test_contested_marks_only_decisions_within_the_margin() -> None:
     pooled = Pool(b, ExpertWeights.uniform(["a", "b"])).pooled()  # adjacency 0.55, orientation ~0.95
     contested = find_contested(pooled, PoolSettings(0.5, 0.1))
     assert [(c.i, c.j, c.level) for c in contested] == [(0, 1, Level.ADJACENCY)]
-    assert find_contested(pooled, PoolSettings(0.5, 0.01)) == []
+    assert find_contested(pooled, PoolSettings(0.5, 0.01, referee_margin=0.01)) == []
     with pytest.raises(InputError, match="margin"):
         PoolSettings(0.5, 0.7)
+    with pytest.raises(InputError, match="referee_share"):
+        PoolSettings(referee_share=0.0)
+
+
+def test_the_referee_sees_at_most_its_share_of_pairs_undecided_edges_first() -> None:
+    """Ten variables (45 pairs, a 15 % share is 6): twenty uncertain pairs, of which two kept edges are
+    undecided (orientation 1/2); the cap keeps the two undecided ones plus the four closest others, and
+    each kept pair brings every decision it has within the band."""
+    d = 10
+    adj = np.zeros((d, d))
+    orient = np.full((d, d), 0.5)
+    pairs = [(i, j) for i in range(d) for j in range(i + 1, d)][:20]
+    for k, (i, j) in enumerate(pairs):
+        a = 0.52 + 0.01 * k  # all kept, distance 0.02 .. 0.21 from the threshold
+        adj[i, j] = adj[j, i] = a
+        o = 0.5 if k in (18, 19) else 0.95  # the two farthest pairs are undecided
+        orient[i, j], orient[j, i] = o, 1 - o
+    pooled = PooledBeliefs(adj, orient, np.full((d, d), 0.5), ExpertWeights.uniform(["x"]))
+    got = find_contested(pooled, PoolSettings(0.5, 0.1))
+    kept = sorted({(c.i, c.j) for c in got})
+    assert len(kept) == 6
+    assert set(kept) == {*pairs[:4], pairs[18], pairs[19]}
+    undecided = [c for c in got if (c.i, c.j) == pairs[19]]
+    assert {c.level for c in undecided} == {Level.ADJACENCY, Level.ORIENTATION}
+    wide = find_contested(pooled, PoolSettings(0.5, 0.1, referee_share=1.0))
+    assert len({(c.i, c.j) for c in wide}) == 20
 
 
 def test_stability_rule() -> None:

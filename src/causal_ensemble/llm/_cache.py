@@ -37,7 +37,11 @@ def prompt_key(messages: Sequence[Message], schema: JsonSchema | None) -> str:
 
 
 class AnswerCache:
-    """One table ``answers(backend, model, prompt_version, prompt_sha256) -> text, tokens``."""
+    """One table ``answers(backend, model, prompt_version, prompt_sha256) -> text, tokens, top_logprobs``.
+
+    ``top_logprobs`` (JSON) was added with graded questions; a cache file written before it gains the column
+    on open, and its old rows read back with no alternatives.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -46,8 +50,11 @@ class AnswerCache:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS answers (backend TEXT, model TEXT, prompt_version TEXT, "
             "prompt_sha256 TEXT, text TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, "
-            "PRIMARY KEY (backend, model, prompt_version, prompt_sha256))"
+            "top_logprobs TEXT DEFAULT '', PRIMARY KEY (backend, model, prompt_version, prompt_sha256))"
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
+        if "top_logprobs" not in columns:
+            self._db.execute("ALTER TABLE answers ADD COLUMN top_logprobs TEXT DEFAULT ''")
         self._db.commit()
 
     @classmethod
@@ -56,16 +63,31 @@ class AnswerCache:
 
     def get(self, backend: str, model: str, version: str, key: str) -> Completion | None:
         row = self._db.execute(
-            "SELECT text, prompt_tokens, completion_tokens FROM answers "
+            "SELECT text, prompt_tokens, completion_tokens, top_logprobs FROM answers "
             "WHERE backend=? AND model=? AND prompt_version=? AND prompt_sha256=?",
             (backend, model, version, key),
         ).fetchone()
-        return None if row is None else Completion(str(row[0]), int(row[1]), int(row[2]))
+        if row is None:
+            return None
+        try:
+            alternatives = tuple((str(t), float(lp)) for t, lp in json.loads(row[3])) if row[3] else ()
+        except (ValueError, TypeError):
+            alternatives = ()  # a corrupt entry reads as one without alternatives; the caller re-asks
+        return Completion(str(row[0]), int(row[1]), int(row[2]), alternatives)
 
     def put(self, backend: str, model: str, version: str, key: str, answer: Completion) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (backend, model, version, key, answer.text, answer.prompt_tokens, answer.completion_tokens),
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                backend,
+                model,
+                version,
+                key,
+                answer.text,
+                answer.prompt_tokens,
+                answer.completion_tokens,
+                json.dumps([list(t) for t in answer.top_logprobs]),
+            ),
         )
         self._db.commit()
 

@@ -44,20 +44,33 @@ class Message:
 
 @dataclass(frozen=True)
 class Completion:
-    """One model answer. Token counts are the backend's own (0 where it does not report them)."""
+    """One model answer. Token counts are the backend's own (0 where it does not report them).
+
+    ``top_logprobs`` holds the most likely first tokens of the answer with their natural-log probabilities,
+    when the caller asked for them and the backend can give them (empty otherwise): a yes/no question then
+    has a graded answer, P(yes), instead of a bare boolean.
+    """
 
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    top_logprobs: tuple[tuple[str, float], ...] = ()
 
 
 @runtime_checkable
 class ChatModel(Protocol):
-    """A chat backend. ``schema`` asks for output constrained to a JSON schema where the backend can."""
+    """A chat backend. ``schema`` asks for output constrained to a JSON schema where the backend can;
+    ``top_logprobs > 0`` asks for that many alternatives of the answer's first token."""
 
     backend: str
     model: str
 
     def complete(
-        self, messages: Sequence[Message], *, schema: JsonSchema | None, max_tokens: int, timeout_s: float
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: JsonSchema | None,
+        max_tokens: int,
+        timeout_s: float,
+        top_logprobs: int = 0,
     ) -> Completion: ...

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from causal_ensemble.llm._client import Completion, JsonSchema, Message
 
 Rule = Callable[[Sequence[Message], JsonSchema | None], str]
+LogprobRule = Callable[[Sequence[Message]], Sequence[tuple[str, float]]]
 
 
 def _hash_rule(messages: Sequence[Message], schema: JsonSchema | None) -> str:
@@ -22,6 +23,8 @@ class DeterministicModel:
 
     ``script`` answers are consumed first, one per call; an ``Exception`` in the script is raised instead,
     which lets tests stage "invalid output, then a valid one" or "timeout" without a server.
+    ``logprobs(messages)`` gives the first token's alternatives when a caller asks for them (graded
+    questions); without it the model returns none, like a server that does not support log-probabilities.
     """
 
     backend = "test"
@@ -32,14 +35,22 @@ class DeterministicModel:
         *,
         script: Sequence[str | Exception] = (),
         model: str = "deterministic",
+        logprobs: LogprobRule | None = None,
     ) -> None:
         self.model = model
+        self.logprobs = logprobs
         self.rule = rule if rule is not None else _hash_rule
         self.script = list(script)
         self.calls: list[list[Message]] = []
 
     def complete(
-        self, messages: Sequence[Message], *, schema: JsonSchema | None, max_tokens: int, timeout_s: float
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: JsonSchema | None,
+        max_tokens: int,
+        timeout_s: float,
+        top_logprobs: int = 0,
     ) -> Completion:
         self.calls.append(list(messages))
         if self.script:
@@ -50,4 +61,7 @@ class DeterministicModel:
         else:
             text = self.rule(messages, schema)
         words = sum(len(m.content.split()) for m in messages)
-        return Completion(text, words, len(text.split()))
+        alternatives: tuple[tuple[str, float], ...] = ()
+        if top_logprobs > 0 and self.logprobs is not None:
+            alternatives = tuple(self.logprobs(messages))[:top_logprobs]
+        return Completion(text, words, len(text.split()), alternatives)

@@ -46,7 +46,13 @@ class OpenAICompatibleModel:
         return f"OpenAICompatibleModel({self.base_url!r}, {self.model!r}, api_key={key})"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: JsonSchema | None, max_tokens: int, timeout_s: float
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: JsonSchema | None,
+        max_tokens: int,
+        timeout_s: float,
+        top_logprobs: int = 0,
     ) -> Completion:
         body: dict[str, Any] = {
             "model": self.model,
@@ -59,6 +65,9 @@ class OpenAICompatibleModel:
                 "type": "json_schema",
                 "json_schema": {"name": "answer", "schema": dict(schema)},
             }
+        if top_logprobs > 0:
+            body["logprobs"] = True
+            body["top_logprobs"] = min(top_logprobs, 20)  # OpenAI's ceiling
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         try:
             resp = self._client.post(
@@ -79,5 +88,18 @@ class OpenAICompatibleModel:
         except (json.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
             raise LLMError(f"malformed chat-completions response from {self.base_url}") from None
         return Completion(
-            str(text), int(usage.get("prompt_tokens", 0) or 0), int(usage.get("completion_tokens", 0) or 0)
+            str(text),
+            int(usage.get("prompt_tokens", 0) or 0),
+            int(usage.get("completion_tokens", 0) or 0),
+            _first_token_alternatives(data) if top_logprobs > 0 else (),
         )
+
+
+def _first_token_alternatives(data: Any) -> tuple[tuple[str, float], ...]:
+    """``choices[0].logprobs.content[0].top_logprobs`` as (token, logprob) pairs; empty where a server
+    does not support log-probabilities (many ignore the option rather than refuse it)."""
+    try:
+        first = data["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        return tuple((str(t["token"]), float(t["logprob"])) for t in first)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return ()

@@ -26,10 +26,14 @@ from causal_ensemble.llm._client import (
     LLMTransientError,
     Message,
 )
+from causal_ensemble.llm._graded import GradedAnswer, coverage_of, option_probabilities
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
+
+TOP_LOGPROBS = 20  # first-token alternatives asked for on a graded question (OpenAI's ceiling)
+GRADED_MAX_TOKENS = 1  # the answer is read from the first token; generating more only costs time
 
 
 @dataclass
@@ -75,6 +79,13 @@ class LLMSession:
         self._sleep = sleep
 
     @property
+    def _cache_model(self) -> str:
+        """The model's name in the answer cache: with the server's address where there is one, since two
+        servers may serve different weights under one name (llama-server ignores the name)."""
+        url = getattr(self.model, "base_url", None)
+        return f"{self.model.model}@{url}" if url else self.model.model
+
+    @property
     def label(self) -> str:
         return f"{self.model.backend}:{self.model.model}"
 
@@ -84,7 +95,7 @@ class LLMSession:
         schema = answer_type.model_json_schema()
         key = prompt_key(messages, schema)
         if self.cache is not None:
-            hit = self.cache.get(self.model.backend, self.model.model, version, key)
+            hit = self.cache.get(self.model.backend, self._cache_model, version, key)
             if hit is not None:
                 try:
                     parsed = _parse(hit.text, answer_type)
@@ -112,11 +123,44 @@ class LLMSession:
                 ]
                 continue
             if self.cache is not None:
-                self.cache.put(self.model.backend, self.model.model, version, key, answer)
+                self.cache.put(self.model.backend, self._cache_model, version, key, answer)
             return parsed
         raise LLMError("unreachable")  # pragma: no cover
 
-    def _call(self, messages: Sequence[Message], schema: dict[str, object]) -> Completion:
+    def ask_graded(
+        self, messages: Sequence[Message], options: Sequence[str], *, version: str
+    ) -> GradedAnswer:
+        """P(each of ``options``) for a question answered with one of them (lower-case words, e.g. yes/no),
+        from the model's first-token log-probabilities; raises :class:`LLMError` when the backend gives no
+        log-probabilities or none of the options is among its likely first tokens."""
+        self.stats.queries += 1
+        key = prompt_key(messages, {"graded": list(options)})
+        if self.cache is not None:
+            hit = self.cache.get(self.model.backend, self._cache_model, version, key)
+            if hit is not None:
+                probs = option_probabilities(hit.top_logprobs, options)
+                if probs is not None:
+                    self.stats.cache_hits += 1
+                    return GradedAnswer(probs, coverage_of(hit.top_logprobs, options), hit.text)
+        answer = self._call(messages, None, max_tokens=GRADED_MAX_TOKENS, top_logprobs=TOP_LOGPROBS)
+        if not answer.top_logprobs:
+            raise LLMError(f"{self.label} returned no token log-probabilities for a graded question")
+        probs = option_probabilities(answer.top_logprobs, options)
+        if probs is None:
+            seen = ", ".join(repr(t) for t, _ in answer.top_logprobs[:5])
+            raise LLMError(f"none of {'/'.join(options)} among the likely first tokens ({seen})")
+        if self.cache is not None:
+            self.cache.put(self.model.backend, self._cache_model, version, key, answer)
+        return GradedAnswer(probs, coverage_of(answer.top_logprobs, options), answer.text)
+
+    def _call(
+        self,
+        messages: Sequence[Message],
+        schema: dict[str, object] | None,
+        *,
+        max_tokens: int | None = None,
+        top_logprobs: int = 0,
+    ) -> Completion:
         s = self.settings
         for attempt in range(s.max_retries + 1):
             if self.stats.model_calls >= s.max_queries:
@@ -124,10 +168,23 @@ class LLMSession:
             self.stats.model_calls += 1
             start = time.perf_counter()
             try:
-                answer = self.model.complete(
-                    messages, schema=schema, max_tokens=s.max_tokens, timeout_s=s.timeout_s
-                )
+                if top_logprobs > 0:
+                    answer = self.model.complete(
+                        messages,
+                        schema=schema,
+                        max_tokens=max_tokens if max_tokens is not None else s.max_tokens,
+                        timeout_s=s.timeout_s,
+                        top_logprobs=top_logprobs,
+                    )
+                else:  # the call every backend has always understood
+                    answer = self.model.complete(
+                        messages,
+                        schema=schema,
+                        max_tokens=max_tokens if max_tokens is not None else s.max_tokens,
+                        timeout_s=s.timeout_s,
+                    )
             except LLMTransientError as exc:
+                self.stats.seconds += time.perf_counter() - start  # the call, not the back-off below
                 if attempt == s.max_retries:
                     raise LLMError(f"gave up after {attempt + 1} attempts: {exc}") from None
                 self.stats.retries += 1
@@ -135,10 +192,10 @@ class LLMSession:
                 logger.info("model call failed (%s); retrying in %.1f s", exc, delay)
                 self._sleep(delay)
                 continue
-            except LLMTimeoutError:
-                raise
-            finally:
+            except LLMError:
                 self.stats.seconds += time.perf_counter() - start
+                raise
+            self.stats.seconds += time.perf_counter() - start
             self.stats.prompt_tokens += answer.prompt_tokens
             self.stats.completion_tokens += answer.completion_tokens
             return answer

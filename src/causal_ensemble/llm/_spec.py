@@ -5,8 +5,9 @@
 * ``openai:MODEL`` — OpenAI (``OPENAI_API_KEY``; ``OPENAI_BASE_URL`` for a compatible endpoint);
 * ``http://host:port/v1#MODEL`` (or https) — any OpenAI-compatible server: vLLM, Ollama, llama.cpp server.
 
-Embedded (small) models get one-direction yes/no questions; remote models are assumed capable and get
-the rich prompt with every expert's opinion and the diagnostics.
+Embedded (small) models get graded yes/no questions (P(Yes) from the first token's log-probabilities);
+remote models are assumed capable and get the rich prompt with every expert's opinion and the
+diagnostics.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from causal_ensemble.llm._client import ChatModel
 
 
 class PromptStyle(StrEnum):
-    DIRECTIONAL = "directional"  # "Does X cause Y?" asked both ways, {"causes": bool}
+    GRADED = "graded"  # yes/no questions read as P(Yes), calibrated by the judge benchmark
+    DIRECTIONAL = "directional"  # "Does X cause Y?" asked both ways, bare {"causes": bool} (no logprobs)
     RICH = "rich"  # all opinions + diagnostics, JSON weights out
 
 
@@ -34,7 +36,7 @@ class LLMSpec:
 
     @property
     def style(self) -> PromptStyle:
-        return PromptStyle.DIRECTIONAL if self.kind == "local" else PromptStyle.RICH
+        return PromptStyle.GRADED if self.kind == "local" else PromptStyle.RICH
 
 
 def parse_llm_spec(spec: str) -> LLMSpec:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from causal_ensemble.data import Knowledge
 from causal_ensemble.experts import Expert
-from causal_ensemble.pooling import Contested, Pool, Verdict
+from causal_ensemble.pooling import Contested, Level, Pool, Verdict
 
 
 class RefereeKind(StrEnum):
@@ -47,6 +47,13 @@ class RefereeContext:
     @property
     def n_rows(self) -> int:
         return int(self.values.shape[0])
+
+
+def level_weights(pool: Pool, level: Level) -> dict[str, float]:
+    """The pool's weights for the level a decision is on: an orientation decision starts from the
+    orientation weights the pool used for it, not from the adjacency weights."""
+    vector = pool.weights.level(level.value)
+    return {n: float(w) for n, w in zip(pool.weights.names, vector, strict=True)}
 
 
 @dataclass

@@ -1,11 +1,15 @@
 """The LLM referee: a language model reads the variables' names and descriptions and the experts re-weight
 accordingly.
 
-Two prompt styles. Small embedded models answer one-direction questions well ("Does X cause Y?",
-``{"causes": bool}`` under a JSON-schema grammar) and three-way questions badly, so they are asked both
-ways and the two answers form a :class:`Reading` that re-weights the experts. Capable remote models get
-the whole case — descriptions, every expert's beliefs and assumptions, the statistical diagnostics — and
-return a weight per expert with a rationale.
+Three prompt styles. ``graded`` (the embedded model's): yes/no questions read as P(Yes) from the first
+token's log-probabilities — "does A cause B?" both ways for an orientation, "are A and B directly
+linked?" for an adjacency — turned into a calibrated probability by the map the judge benchmark measured
+for the model (``_judge``, ``_calibrations``), which then re-weights the experts on top of the
+statistical referee's verdict (``_reading.graded_weights``): a reading no better than chance moves
+nothing, and a form the model showed no skill on is not asked. ``directional``: the same questions with
+bare ``{"causes": bool}`` answers and a fixed factor, for backends without log-probabilities. ``rich``:
+capable remote models get the whole case — descriptions, every expert's beliefs and assumptions, the
+statistical diagnostics — and return a weight per expert with a rationale.
 
 Names and descriptions are data: they are JSON-quoted inside a fenced block the system prompt declares
 as untrusted, and whatever the model replies must validate against a closed schema, so injected text
@@ -16,7 +20,6 @@ invalid, empty or refused answer hands that decision to the statistical referee 
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 from collections.abc import Sequence
 
@@ -35,13 +38,17 @@ from causal_ensemble.llm import (
 )
 from causal_ensemble.pooling import Contested, Level, Verdict
 from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
-from causal_ensemble.referee._reading import Reading, reading_weights
+from causal_ensemble.referee._calibrations import calibration_for
+from causal_ensemble.referee._judge import JudgeCalibration
+from causal_ensemble.referee._questions import QuestionForm, Shown, question
+from causal_ensemble.referee._questions import variable_block as _variable_block
+from causal_ensemble.referee._reading import Reading, graded_weights, reading_weights
 from causal_ensemble.referee._stats import StatsReferee, diagnose_pair
 
 logger = logging.getLogger(__name__)
 
 PROMPT_VERSION = "referee-v1"
-MAX_FIELD_CHARS = 400
+PROMPT_VERSION_GRADED = "referee-graded-v1"  # bump when referee/_questions.py changes a wording
 
 SYSTEM_DIRECTIONAL = (
     "You are an expert scientist judging cause and effect between measured variables. "
@@ -63,17 +70,6 @@ class CausesAnswer(BaseModel):
     causes: bool
 
 
-def _quoted(text: str) -> str:
-    """JSON-quote user text so it cannot close the fence or add lines of its own."""
-    clean = "".join(ch if ch.isprintable() else " " for ch in text)[:MAX_FIELD_CHARS]
-    return json.dumps(clean.replace("<", "&lt;").replace(">", "&gt;"), ensure_ascii=True)
-
-
-def _variable_block(label: str, name: str, description: str | None) -> str:
-    desc = _quoted(description) if description else '"(no description)"'
-    return f"<data>\nvariable {label}: name={_quoted(name)} description={desc}\n</data>"
-
-
 class LLMReferee:
     """``--referee llm``. ``disguise_names`` shows the model V1..Vd instead of column names (descriptions
     kept), to measure how much of its help comes from recognising the names."""
@@ -86,6 +82,7 @@ class LLMReferee:
         *,
         style: PromptStyle = PromptStyle.DIRECTIONAL,
         disguise_names: bool = False,
+        calibration: JudgeCalibration | None = None,
     ) -> None:
         self.session = session
         self.style = style
@@ -93,6 +90,13 @@ class LLMReferee:
         self.model: str | None = session.label
         self._fallbacks = 0
         self._failures: list[str] = []
+        notes: tuple[str, ...] = ()
+        if calibration is None:
+            calibration, borrowed = calibration_for(session.model.model, disguise_names)
+            if borrowed is not None and style is PromptStyle.GRADED:
+                notes = (borrowed,)
+        self.calibration = calibration
+        self.notes = notes  # for the run's notes (e.g. a borrowed calibration)
 
     @classmethod
     def from_spec(
@@ -137,13 +141,15 @@ class LLMReferee:
         fallback = StatsReferee()
         verdicts: list[Verdict] = []
         memo: dict[tuple[int, int], bool] = {}
+        graded_memo: dict[tuple[QuestionForm, int, int], float] = {}
         for c in contested:
             try:
-                verdict = (
-                    self._directional(c, context, shown, memo)
-                    if self.style is PromptStyle.DIRECTIONAL
-                    else self._rich(c, context, shown)
-                )
+                if self.style is PromptStyle.GRADED:
+                    verdict = self._graded(c, context, shown, graded_memo)
+                elif self.style is PromptStyle.DIRECTIONAL:
+                    verdict = self._directional(c, context, shown, memo)
+                else:
+                    verdict = self._rich(c, context, shown)
             except LLMError as exc:
                 a, b = context.names[c.i], context.names[c.j]
                 self._failures.append(f"{a}-{b} {c.level.value}: {exc}")
@@ -164,6 +170,61 @@ class LLMReferee:
             return None
         v = got[0]
         return Verdict(c, v.weights, f"{why}; statistical referee: {v.rationale}", "stats")
+
+    def _p_yes(
+        self,
+        form: QuestionForm,
+        a: int,
+        b: int,
+        context: RefereeContext,
+        shown: tuple[str, ...],
+        memo: dict[tuple[QuestionForm, int, int], float],
+    ) -> float:
+        if (form, a, b) not in memo:
+            desc = context.descriptions
+            messages = question(
+                form,
+                Shown(shown[a], desc.get(context.names[a])),
+                Shown(shown[b], desc.get(context.names[b])),
+            )
+            answer = self.session.ask_graded(messages, ("yes", "no"), version=PROMPT_VERSION_GRADED)
+            memo[(form, a, b)] = answer.p("yes")
+        return memo[(form, a, b)]
+
+    def _graded(
+        self,
+        c: Contested,
+        context: RefereeContext,
+        shown: tuple[str, ...],
+        memo: dict[tuple[QuestionForm, int, int], float],
+    ) -> Verdict | None:
+        """The statistical referee's verdict, then re-weighted by the model's calibrated reading."""
+        stats = StatsReferee()
+        a, b = context.names[c.i], context.names[c.j]
+        cal = self.calibration
+        skilled = cal.has_adjacency_skill if c.level is Level.ADJACENCY else cal.has_direction_skill
+        if not skilled:  # asking would cost model time and could move nothing
+            why = f"the model showed no skill on {c.level.value} in the judge benchmark"
+            return self._fall_back(stats, c, context, f"LLM not asked ({why})")
+        if c.level is Level.ADJACENCY:
+            p = self._p_yes(QuestionForm.LINK, c.i, c.j, context, shown, memo)
+            q = cal.adjacency(p)
+            said = f"LLM: P(yes) that {a} and {b} are directly linked {p:.2f}, calibrated P(adjacent) {q:.2f}"
+        else:
+            p_f = self._p_yes(QuestionForm.CAUSES, c.i, c.j, context, shown, memo)
+            p_b = self._p_yes(QuestionForm.CAUSES, c.j, c.i, context, shown, memo)
+            q = cal.direction(p_f, p_b)
+            said = (
+                f"LLM: P(yes) {a} causes {b} {p_f:.2f}, {b} causes {a} {p_b:.2f}, "
+                f"calibrated P({a} -> {b}) {q:.2f}"
+            )
+        got = stats.referee([c], context)
+        start = dict(got[0].weights) if got else None
+        weights = graded_weights(c, q, context, start)
+        if weights is None:
+            return self._fall_back(stats, c, context, f"{said} (silences every expert)")
+        base = f"; statistical referee: {got[0].rationale}" if got else ""
+        return Verdict(c, weights, f"{said}{base}", "llm")
 
     def _causes(
         self,

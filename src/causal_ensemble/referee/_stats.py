@@ -31,7 +31,7 @@ from scipy import stats
 
 from causal_ensemble.experts import Expert, Family
 from causal_ensemble.pooling import Contested, Level, Verdict
-from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary
+from causal_ensemble.referee._base import RefereeContext, RefereeKind, RefereeSummary, level_weights
 
 FloatVector = npt.NDArray[np.float64]
 
@@ -200,6 +200,7 @@ class StatsReferee:
             weights: dict[str, float] = {}
             notes: list[str] = []
             opinions = context.pool.expert_opinions(c.i, c.j)
+            start = level_weights(context.pool, c.level)
             for name in base.names:
                 factor, why = assumption_factor(context.experts[name], diag, c.level)
                 if c.level is Level.ORIENTATION and not diag.discrete and abs(diag.anm_preference) > 0.05:
@@ -207,7 +208,7 @@ class StatsReferee:
                     if adj_e > 0:
                         agree = (orient_e - 0.5) * np.sign(diag.anm_preference)
                         factor *= 1.0 + abs(diag.anm_preference) * 2.0 * agree
-                weights[name] = max(base[name] * factor, 0.0)
+                weights[name] = max(start[name] * factor, 0.0)
                 if why != "assumptions plausible" and why not in notes:
                     notes.append(why)
             if sum(weights.values()) <= 0:
