@@ -22,7 +22,6 @@ from causal_ensemble.llm._client import (
     Completion,
     LLMBudgetError,
     LLMError,
-    LLMTimeoutError,
     LLMTransientError,
     Message,
 )
