@@ -48,3 +48,23 @@ def small_discrete() -> pd.DataFrame:
 def _private_fit_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """`cea discover` caches fits by default; tests must neither read nor fill the user's cache."""
     monkeypatch.setenv("CEA_CACHE_DIR", str(tmp_path_factory.mktemp("fit-cache")))
+
+
+def _no_embedded_model() -> object:
+    from causal_ensemble.llm import ModelNotInstalledError
+
+    raise ModelNotInstalledError("tests run without the embedded model (a test that needs it patches this)")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_auto_referee(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--referee auto` picks the embedded LLM where its model wheels are installed: tests must not depend on
+    what the developer's environment holds (nor assemble a 1.1 GB model into a temporary cache), so auto
+    resolves to the statistical referee unless a test patches the model in."""
+    if request.node.get_closest_marker("model_lookup"):
+        return
+    import causal_ensemble.llm
+    import causal_ensemble.llm._weights
+
+    monkeypatch.setattr(causal_ensemble.llm, "embedded_model_path", _no_embedded_model)
+    monkeypatch.setattr(causal_ensemble.llm._weights, "embedded_model_path", _no_embedded_model)

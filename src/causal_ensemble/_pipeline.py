@@ -249,6 +249,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
                 raise ParameterError("experts", f"lists {dupes} more than once")
         return PoolSettings(self.threshold, self.margin, self.referee_margin, self.referee_share)
 
+    def _auto_referee(self) -> bool:
+        return isinstance(self.referee, str) and parse_referee_kind(self.referee) is RefereeKind.AUTO
+
     def make_referee(self, knowledge: Knowledge | None = None) -> tuple[Referee, tuple[str, ...]]:
         """The referee this ensemble will use, and a note saying which one ``auto`` picked and why."""
         notes: tuple[str, ...] = ()
@@ -396,6 +399,11 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         pooled = pool.pooled()
         contested = find_contested(pooled, settings)
         ref: Referee = referee if referee is not None else NoReferee()
+        if isinstance(ref, LLMReferee) and self.budget is not None and self._auto_referee():
+            # an automatic referee lives within the run's budget: what the panel left of it (a chosen
+            # --referee llm asks its --llm-budget questions whatever the time)
+            left = self.budget - fit.seconds - fit.pooling_seconds
+            ref.session.stop_at(time.monotonic() + max(left, 0.0))
         start = time.perf_counter()
         context = RefereeContext(
             names, dict(ds.descriptions), pool, {e.name: e for e in fit.panel}, ds.values,

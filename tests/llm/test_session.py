@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 from pydantic import BaseModel
 
@@ -91,3 +94,19 @@ def test_rerun_hits_the_cache_and_makes_no_model_call(tmp_path) -> None:  # type
     third = DeterministicModel()
     LLMSession(third, cache=AnswerCache(db)).ask(_q("does a cause b?"), Causes, version="v2")
     assert len(third.calls) == 1
+
+
+def test_no_model_call_starts_after_the_deadline_but_cached_answers_still_count(tmp_path: Path) -> None:
+    from causal_ensemble.llm import AnswerCache, DeterministicModel, LLMBudgetError, LLMSession, Message
+
+    cache = AnswerCache(tmp_path / "c.sqlite")
+    model = DeterministicModel(rule=lambda m, s: "Yes", logprobs=lambda m: [("Yes", -0.1), ("No", -2.5)])
+    first = LLMSession(model, cache=cache)
+    asked = [Message("user", "does a cause b?")]
+    first.ask_graded(asked, ("yes", "no"), version="v")
+    late = LLMSession(model, cache=cache)
+    late.stop_at(time.monotonic() - 1.0)
+    assert late.ask_graded(asked, ("yes", "no"), version="v").p("yes") > 0.5  # from the cache
+    with pytest.raises(LLMBudgetError, match="time budget"):
+        late.ask_graded([Message("user", "does b cause a?")], ("yes", "no"), version="v")
+    assert len(model.calls) == 1

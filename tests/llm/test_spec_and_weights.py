@@ -41,6 +41,7 @@ def test_openai_needs_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "sk-abc" not in repr(model)
 
 
+@pytest.mark.model_lookup
 def test_missing_model_parts_name_the_pip_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CEA_MODEL_DIR", str(tmp_path))
     monkeypatch.setattr(_weights, "QWEN_PARTS", 1)
@@ -54,6 +55,7 @@ def _no_module(name: str) -> object:
     raise ImportError(name)
 
 
+@pytest.mark.model_lookup
 def test_assembly_checks_size_and_hash_and_writes_atomically(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -76,6 +76,11 @@ class LLMSession:
         self.cache = cache
         self.stats = SessionStats()
         self._sleep = sleep
+        self.deadline: float | None = None  # time.monotonic() after which no model call starts
+
+    def stop_at(self, deadline: float | None) -> None:
+        """No model call starts after ``deadline`` (``time.monotonic()``); cached answers still count."""
+        self.deadline = deadline
 
     @property
     def _cache_model(self) -> str:
@@ -164,6 +169,8 @@ class LLMSession:
         for attempt in range(s.max_retries + 1):
             if self.stats.model_calls >= s.max_queries:
                 raise LLMBudgetError(f"query budget of {s.max_queries} model calls spent")
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise LLMBudgetError("the run's time budget is spent")
             self.stats.model_calls += 1
             start = time.perf_counter()
             try:

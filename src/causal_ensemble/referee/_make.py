@@ -20,8 +20,9 @@ def parse_referee_kind(kind: str | RefereeKind) -> RefereeKind:
 
 
 # An automatic LLM referee must not turn a one-minute run into a half-hour one. A graded question is one
-# prompt and one generated token: 1-2.5 s on two cores for the embedded model (benchmarks/judge.py), so 30
-# questions cost under about a minute; they go to the closest calls first, the rest to the statistical referee.
+# prompt and one generated token: 1-5 s on two cores for the embedded model (benchmarks/judge.py), so 30
+# questions cost one to two minutes at most; they go to the closest calls first, the rest to the statistical
+# referee, and none starts after the run's --budget is spent.
 AUTO_LLM_QUESTIONS = 30
 
 
