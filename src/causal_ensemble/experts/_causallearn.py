@@ -73,11 +73,16 @@ def _check_test_fits(name: str, test: str, kind: DataKind) -> None:
 
 
 def _causallearn_test(test: str) -> str:
-    """The name causal-learn should run for ``test``: our faster Fisher-z stands in for its own."""
+    """The name causal-learn should run for ``test``: our faster Fisher-z, chi-square and G-square tests
+    (same p-values, see ._fisherz and ._chisq) stand in for its own."""
     if test == "fisherz":
         from causal_ensemble.experts._fisherz import FAST_FISHERZ
 
         return FAST_FISHERZ
+    if test in ("chisq", "gsq"):
+        from causal_ensemble.experts._chisq import FAST_CHISQ, FAST_GSQ
+
+        return FAST_CHISQ if test == "chisq" else FAST_GSQ
     return test
 
 
@@ -109,7 +114,7 @@ class PC(Expert):
     def _fit(
         self, X: FloatMatrix, discrete: npt.NDArray[np.bool_], kind: DataKind, knowledge: KnowledgeMasks
     ) -> EndpointGraph:
-        from causallearn.search.ConstraintBased.PC import pc
+        from causal_ensemble.experts._skeleton import pc_search
 
         check_in_range("alpha", self.alpha, 1e-12, 0.5, expert=self.name)
         check_choice(
@@ -117,13 +122,13 @@ class PC(Expert):
         )
         test = _ci_test(self.ci_test, kind)
         _check_test_fits(self.name, test, kind)
-        cg = pc(
+        # causallearn's pc(X, alpha, indep_test, stable, background_knowledge), step for step
+        cg = pc_search(
             _as_codes(X, kind),
             alpha=self.alpha,
             indep_test=_causallearn_test(test),
             stable=self.stable,
             background_knowledge=_background_knowledge(knowledge),
-            show_progress=False,
         )
         return from_causallearn(cg.G.graph)
 
@@ -180,6 +185,20 @@ def _score(requested: str, kind: DataKind, *, bic: str) -> str:
 
 _SCORES = ("auto", "local_score_BIC", "local_score_BIC_from_cov", "local_score_BDeu")
 
+# The BIC penalty causal-learn's drivers default to: 0.5 (standard BIC) in GES, 2 in GRaSP and BOSS.
+_GES_BIC_LAMBDA = 0.5
+_PERMUTATION_BIC_LAMBDA = 2.0
+
+
+def _local_score(score: str, data: npt.NDArray[Any], *, bic_lambda: float) -> Any:
+    """The score object causal-learn's driver would build for ``score`` (both BIC names run
+    ``local_score_BIC_from_cov`` there), as one of our faster equivalents (see ._scores)."""
+    from causal_ensemble.experts._scores import BDeuScore, BICCovScore
+
+    if score == "local_score_BDeu":
+        return BDeuScore(data)
+    return BICCovScore(data, bic_lambda)
+
 
 def _check_score_fits(name: str, score: str, kind: DataKind) -> None:
     from causal_ensemble._errors import UnsupportedDataError
@@ -211,13 +230,14 @@ class GES(Expert):
     def _fit(
         self, X: FloatMatrix, discrete: npt.NDArray[np.bool_], kind: DataKind, knowledge: KnowledgeMasks
     ) -> EndpointGraph:
-        from causallearn.search.ScoreBased.GES import ges
+        from causal_ensemble.experts._search import ges_search
 
         check_choice("score", self.score, _SCORES, expert=self.name)
         score = _score(self.score, kind, bic="local_score_BIC_from_cov")
         _check_score_fits(self.name, score, kind)
-        record = ges(_as_codes(X, kind), score_func=score, maxP=self.max_parents)
-        return from_causallearn(record["G"].graph)
+        # causallearn's ges(X, score_func=score, maxP=max_parents), step for step (see ._search)
+        local = _local_score(score, _as_codes(X, kind), bic_lambda=_GES_BIC_LAMBDA)
+        return from_causallearn(ges_search(local, X.shape[1], self.max_parents))
 
 
 class _Permutation(Expert):
@@ -238,7 +258,7 @@ class _Permutation(Expert):
     supports = frozenset({DataKind.CONTINUOUS, DataKind.DISCRETE, DataKind.MIXED})
     score: str
 
-    def _search(self, X: Any, score: str) -> Any:
+    def _search(self, score: Any, n_features: int) -> npt.NDArray[np.int64]:
         raise NotImplementedError
 
     def _fit(
@@ -247,9 +267,10 @@ class _Permutation(Expert):
         check_choice("score", self.score, _SCORES, expert=self.name)
         score = _score(self.score, kind, bic="local_score_BIC_from_cov")
         _check_score_fits(self.name, score, kind)
+        local = _local_score(score, _as_codes(X, kind), bic_lambda=_PERMUTATION_BIC_LAMBDA)
         with seeded_global_rng(self.random_state):
-            g = self._search(_as_codes(X, kind), score)
-        return from_causallearn(g.graph)
+            graph = self._search(local, X.shape[1])
+        return from_causallearn(graph)
 
 
 class GRaSP(_Permutation):
@@ -262,10 +283,11 @@ class GRaSP(_Permutation):
         self.depth = depth
         self.random_state = random_state
 
-    def _search(self, X: Any, score: str) -> Any:
-        from causallearn.search.PermutationBased.GRaSP import grasp
+    def _search(self, score: Any, n_features: int) -> npt.NDArray[np.int64]:
+        from causal_ensemble.experts._search import grasp_search
 
-        return grasp(X, score_func=score, depth=self.depth, verbose=False)
+        # causallearn's grasp(X, score_func=score, depth=depth), step for step (see ._search)
+        return grasp_search(score, n_features, depth=self.depth)
 
 
 class BOSS(_Permutation):
@@ -277,7 +299,8 @@ class BOSS(_Permutation):
         self.score = score
         self.random_state = random_state
 
-    def _search(self, X: Any, score: str) -> Any:
-        from causallearn.search.PermutationBased.BOSS import boss
+    def _search(self, score: Any, n_features: int) -> npt.NDArray[np.int64]:
+        from causal_ensemble.experts._search import boss_search
 
-        return boss(X, score_func=score, verbose=False)
+        # causallearn's boss(X, score_func=score), step for step (see ._search)
+        return boss_search(score, n_features)
