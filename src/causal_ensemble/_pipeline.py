@@ -399,10 +399,13 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         pooled = pool.pooled()
         contested = find_contested(pooled, settings)
         ref: Referee = referee if referee is not None else NoReferee()
-        if isinstance(ref, LLMReferee) and self.budget is not None and self._auto_referee():
-            # an automatic referee lives within the run's budget: what the panel left of it (a chosen
-            # --referee llm asks its --llm-budget questions whatever the time)
-            left = self.budget - fit.seconds - fit.pooling_seconds
+        if isinstance(ref, LLMReferee) and self._auto_referee():
+            # an automatic referee at most doubles the run (it may take as long as the experts did) and
+            # lives within the budget, what the panel left of it; a chosen --referee llm asks its
+            # --llm-budget questions whatever the time
+            left = fit.seconds + fit.pooling_seconds
+            if self.budget is not None:
+                left = min(left, self.budget - fit.seconds - fit.pooling_seconds)
             ref.session.stop_at(time.monotonic() + max(left, 0.0))
         start = time.perf_counter()
         context = RefereeContext(
