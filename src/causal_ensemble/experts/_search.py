@@ -18,9 +18,10 @@ causal-learn's own ``insert_changed_score_fast``/``delete_changed_score_fast``, 
   same algorithms with the same visiting order (the same topological order, edge order and labels);
 * the score object, passed in (see :mod:`._scores`).
 
-The graph is causal-learn's endpoint matrix throughout (``M[a, b]`` is the mark at a's end: -1 tail,
-1 arrow), so the result converts with :func:`._causallearn.from_causallearn`. Tests compare every graph
-with the plain causal-learn call.
+The loops follow causal-learn's code (MIT licence, Copyright (c) 2022 cmu-phil) where the same visiting
+order and tie-breaking require it. The graph is causal-learn's endpoint matrix throughout (``M[a, b]`` is
+the mark at a's end: -1 tail, 1 arrow), so the result converts with
+:func:`._causallearn.from_causallearn`. Tests compare every graph with the plain causal-learn call.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ for every ordered pair it visits, a linear scan of a list that grows to thousand
 the options our PC expert uses (``uc_rule=0``, ``uc_priority=2``, no missing-value variant), and
 :func:`skeleton_discovery` is causal-learn's, line for line, with a set for that list (which is only ever
 searched and, at the end of a depth, turned into a set): the same tests in the same order, the same
-separating sets, the same removals, so the same graph.
+separating sets, the same removals, so the same graph. It follows causal-learn's code (MIT licence,
+Copyright (c) 2022 cmu-phil) where reproducing its exact visiting order and tie-breaking requires it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,18 @@ from typing import Any
 import numpy as np
 
 
+def _cut(cg: Any, x: int, y: int, sepset: Any) -> None:
+    """Remove the x - y edge at once and record its separating set in both directions."""
+    from causallearn.utils.PCUtils.Helper import append_value
+
+    for a, b in ((x, y), (y, x)):
+        edge = cg.G.get_edge(cg.G.nodes[a], cg.G.nodes[b])
+        if edge is not None:
+            cg.G.remove_edge(edge)
+    append_value(cg.sepset, x, y, sepset)
+    append_value(cg.sepset, y, x, sepset)
+
+
 def skeleton_discovery(
     data: Any, alpha: float, indep_test: Any, stable: bool = True, background_knowledge: Any = None
 ) -> Any:
@@ -27,8 +40,10 @@ def skeleton_discovery(
     from causallearn.graph.GraphClass import CausalGraph
     from causallearn.utils.PCUtils.Helper import append_value
 
-    assert type(data) is np.ndarray
-    assert 0 < alpha < 1
+    if not isinstance(data, np.ndarray):
+        raise TypeError(f"skeleton_discovery needs a numpy array, got {type(data).__name__}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
 
     no_of_var = data.shape[1]
     cg = CausalGraph(no_of_var, None)
@@ -53,36 +68,22 @@ def skeleton_discovery(
                     knowledge_ban_edge = True
                 if knowledge_ban_edge:
                     if not stable:
-                        edge1 = cg.G.get_edge(cg.G.nodes[x], cg.G.nodes[y])
-                        if edge1 is not None:
-                            cg.G.remove_edge(edge1)
-                        edge2 = cg.G.get_edge(cg.G.nodes[y], cg.G.nodes[x])
-                        if edge2 is not None:
-                            cg.G.remove_edge(edge2)
-                        append_value(cg.sepset, x, y, ())
-                        append_value(cg.sepset, y, x, ())
-                        break
+                        _cut(cg, x, y, ())
+                        break  # as causal-learn: leaves x's remaining neighbours for this depth
                     else:
-                        edge_removal.add((x, y))  # after all conditioning sets at
-                        edge_removal.add((y, x))  # depth l have been considered
+                        edge_removal.add((x, y))  # removed once the whole depth has been tested
+                        edge_removal.add((y, x))
 
                 Neigh_x_noy = np.delete(Neigh_x, np.where(Neigh_x == y))
                 for S in combinations(Neigh_x_noy, depth):
                     p = cg.ci_test(x, y, S)
                     if p > alpha:
                         if not stable:
-                            edge1 = cg.G.get_edge(cg.G.nodes[x], cg.G.nodes[y])
-                            if edge1 is not None:
-                                cg.G.remove_edge(edge1)
-                            edge2 = cg.G.get_edge(cg.G.nodes[y], cg.G.nodes[x])
-                            if edge2 is not None:
-                                cg.G.remove_edge(edge2)
-                            append_value(cg.sepset, x, y, S)
-                            append_value(cg.sepset, y, x, S)
+                            _cut(cg, x, y, S)
                             break
                         else:
-                            edge_removal.add((x, y))  # after all conditioning sets at
-                            edge_removal.add((y, x))  # depth l have been considered
+                            edge_removal.add((x, y))  # removed once the whole depth has been tested
+                            edge_removal.add((y, x))
                             for s in S:
                                 sepsets.add(s)
                 if (x, y) in edge_removal or not cg.G.get_edge(cg.G.nodes[x], cg.G.nodes[y]):
