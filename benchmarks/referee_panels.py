@@ -31,7 +31,7 @@ from contested_errors import panel_fit
 from causal_ensemble import Ensemble, EnsembleResult
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import structure_scores
-from causal_ensemble.referee import LLMReferee, NoReferee, Referee, StatsReferee
+from causal_ensemble.referee import Referee, make_referee
 
 DEFAULT_DATASETS = "sachs@0,bn-child@0,bn-insurance@0,bn-alarm@0"
 REFEREES = ("none", "stats", "llm", "llm-disguised")
@@ -64,11 +64,10 @@ def _matrices(
 
 
 def _referee(kind: str, llm: str) -> Referee:
-    if kind == "none":
-        return NoReferee()
-    if kind == "stats":
-        return StatsReferee()
-    return LLMReferee.from_spec(llm, max_queries=100_000, disguise_names=kind == "llm-disguised")
+    """The product's referee of that kind ("llm-disguised": the LLM shown V1..Vd), with no question cap."""
+    if kind.startswith("llm"):
+        return make_referee("llm", llm=llm, llm_budget=100_000, disguise_names=kind == "llm-disguised")
+    return make_referee(kind)
 
 
 def main() -> None:

@@ -174,21 +174,15 @@ class LLMSession:
             self.stats.model_calls += 1
             start = time.perf_counter()
             try:
-                if top_logprobs > 0:
-                    answer = self.model.complete(
-                        messages,
-                        schema=schema,
-                        max_tokens=max_tokens if max_tokens is not None else s.max_tokens,
-                        timeout_s=s.timeout_s,
-                        top_logprobs=top_logprobs,
-                    )
-                else:  # the call every backend has always understood
-                    answer = self.model.complete(
-                        messages,
-                        schema=schema,
-                        max_tokens=max_tokens if max_tokens is not None else s.max_tokens,
-                        timeout_s=s.timeout_s,
-                    )
+                # top_logprobs only when asked: a backend written before it still gets the call it knows
+                extra = {"top_logprobs": top_logprobs} if top_logprobs > 0 else {}
+                answer = self.model.complete(
+                    messages,
+                    schema=schema,
+                    max_tokens=max_tokens if max_tokens is not None else s.max_tokens,
+                    timeout_s=s.timeout_s,
+                    **extra,
+                )
             except LLMTransientError as exc:
                 self.stats.seconds += time.perf_counter() - start  # the call, not the back-off below
                 if attempt == s.max_retries:
