@@ -19,14 +19,15 @@ def test_thresholds_orients_and_leaves_undecided_edges_undirected() -> None:
     adj = np.zeros((3, 3))
     adj[0, 1] = adj[1, 0] = 0.9
     adj[1, 2] = adj[2, 1] = 0.8
-    adj[0, 2] = adj[2, 0] = 0.3
+    adj[0, 2] = adj[2, 0] = 0.7  # a triangle: no direction is implied by 0 -> 1
     orient = np.full((3, 3), 0.5)
     orient[0, 1], orient[1, 0] = 0.9, 0.1
     g = assemble(_pooled(adj, orient), PoolSettings(0.5, 0.1))
     kinds = {(e.source, e.target): e.type for e in g.edges}
-    assert kinds == {(0, 1): EdgeType.DIRECTED, (1, 2): EdgeType.UNDIRECTED}
+    assert kinds == {(0, 1): EdgeType.DIRECTED, (0, 2): EdgeType.UNDIRECTED, (1, 2): EdgeType.UNDIRECTED}
     U = g.undirected_matrix()
-    assert U[1, 2] and U[2, 1] and int(U.sum()) == 2 and not (U & g.directed_matrix()).any()
+    assert U[1, 2] and U[2, 1] and int(U.sum()) == 4 and not (U & g.directed_matrix()).any()
+    assert g.decisions == ()
     e01 = next(e for e in g.edges if e.source == 0)
     assert e01.probability == 0.9 * 0.9 and e01.orientation == 0.9
 

@@ -26,6 +26,7 @@ def quick_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _expected_methods(discrete: bool) -> set[str]:
     suite = get_suite("quick")
     experts = suite.discrete_experts if discrete else suite.continuous_experts
+    assert experts is not None  # the quick suite names its panels
     return {*experts, *(f"bagged-{e}" for e in experts), "vote", "cea-none", "cea-stats"}
 
 

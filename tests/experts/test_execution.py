@@ -116,5 +116,5 @@ def test_threaded_dask_worker_gives_the_same_graphs_as_a_local_run(table: Any) -
         distributed.Client(cluster) as client,
     ):
         remote = run_panel([PC(), GRaSP()], table, scheduler=client, **kw)
-    assert all(r.status == "ok" and len(r.graphs) == 4 for r in remote)
+    assert all(r.status == "ok" and len(r.resample_graphs) == 4 for r in remote)
     assert _marks(remote) == _marks(local)

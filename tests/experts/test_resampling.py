@@ -115,6 +115,6 @@ def test_pc_false_positive_rate_over_resamples_stays_near_the_level_of_one_test(
     X = rng.standard_normal((500, 5))
     (sub,) = run_panel([PC()], X, n_bootstrap=10, seed=0)
     (boot,) = run_panel([PC()], X, n_bootstrap=10, seed=0, scheme="bootstrap")
-    assert len(sub.graphs) == len(boot.graphs) == 10
-    assert _mean_adjacency(sub.graphs) <= 0.08
-    assert _mean_adjacency(boot.graphs) > _mean_adjacency(sub.graphs)
+    assert len(sub.resample_graphs) == len(boot.resample_graphs) == 10
+    assert _mean_adjacency(sub.resample_graphs) <= 0.08
+    assert _mean_adjacency(boot.resample_graphs) > _mean_adjacency(sub.resample_graphs)

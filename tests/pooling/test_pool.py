@@ -117,7 +117,7 @@ def test_reliability_weights_rule() -> None:
         return BootstrapResult(PC(), FitRecord("pc", -1, FitStatus.OK, 0.0, graphs[0]), recs)
 
     good, blind, flaky = result([true] * 4), result([empty] * 4), result([true, true, true, empty])
-    beliefs = [beliefs_from_graphs(f"e{k}", r.graphs) for k, r in enumerate((good, blind, flaky))]
+    beliefs = [beliefs_from_graphs(f"e{k}", r.resample_graphs) for k, r in enumerate((good, blind, flaky))]
     w = reliability_weights([good, blind, flaky], beliefs, X, resamples, discrete=False)
     assert w.values.sum() == pytest.approx(1.0)
     assert w.values[1] == 0.0  # no fit gain over the empty graph

@@ -34,6 +34,8 @@ from causal_ensemble.benchmarks._suites import DatasetSpec, SuiteSpec
 from causal_ensemble.data import from_frame
 from causal_ensemble.data.datasets import BenchmarkData, load_dataset, varsortability
 from causal_ensemble.evaluate import graph_scores
+from causal_ensemble.experts._base import data_kind
+from causal_ensemble.experts._scaling import plan_panel
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +219,22 @@ def _row(
     return RunRow(status="ok", error="", **base, **scores)  # type: ignore[arg-type]
 
 
+def suite_panel(suite: SuiteSpec, discrete: npt.NDArray[np.bool_], d: int) -> tuple[str, ...]:
+    """The experts a suite runs on a table: its own list for the table's kind, or (None) the panel a
+    default ``cea discover`` plans for that kind and d."""
+    experts = suite.discrete_experts if discrete.all() else suite.continuous_experts
+    if experts is not None:
+        return experts
+    return plan_panel(data_kind(discrete), d, scale_bootstrap=False).experts
+
+
 def _run_cell(
-    suite: SuiteSpec, cell: Cell, methods: Sequence[str], oracle: YesNoOracle | None, n_jobs: int
+    suite: SuiteSpec,
+    cell: Cell,
+    methods: Sequence[str],
+    oracle: YesNoOracle | None,
+    n_jobs: int,
+    fit_cache: Path | None = None,
 ) -> list[RunRow]:
     data = load_dataset(cell.spec.name, n=cell.spec.n, seed=cell.seed)
     ds = from_frame(data.frame, source=cell.spec.label)
@@ -227,7 +243,7 @@ def _run_cell(
     vs = _varsortability(data, values, disc)
     use_oracle = oracle if _has_semantics(cell.spec.name) else None
     if cell.group == "panel":
-        experts = suite.discrete_experts if disc.all() else suite.continuous_experts
+        experts = suite_panel(suite, disc, ds.n_vars)
         described = ds.with_descriptions(dict(data.descriptions)) if data.descriptions else ds
         inp = PanelInput(
             described,
@@ -236,6 +252,7 @@ def _run_cell(
             cell.seed,
             n_jobs,
             suite.time_limit_s,
+            fit_cache,
         )
         outputs = run_panel_group(inp, methods, use_oracle)
     elif use_oracle is not None:
@@ -277,8 +294,13 @@ def run_benchmark(
     n_jobs: int = 1,
     oracle: YesNoOracle | None = None,
     progress: ProgressHook | None = None,
+    fit_cache: str | Path | None = None,
 ) -> BenchmarkResults:
-    """Run (or resume) a suite; returns every row. Output files are written by ``write_results``."""
+    """Run (or resume) a suite; returns every row. Output files are written by ``write_results``.
+
+    ``fit_cache`` (a directory) keeps every expert fit, so that a rerun into a fresh ``out_dir`` after a
+    change to pooling, referee or assembly refits nothing; cached fits keep their measured seconds, so
+    the timing columns stay those of the first run."""
     if n_jobs == 0 or n_jobs < -1:
         raise InputError(f"--jobs must be a positive number or -1 (all cores), got {n_jobs}")
     out = Path(out_dir)
@@ -296,7 +318,7 @@ def run_benchmark(
             reused += 1
         else:
             start = time.perf_counter()
-            new = _run_cell(suite, cell, keys, oracle, n_jobs)
+            new = _run_cell(suite, cell, keys, oracle, n_jobs, Path(fit_cache) if fit_cache else None)
             logger.info("%s: %d rows in %.1f s", cell.label, len(new), time.perf_counter() - start)
             _save_rows(path, new)
             rows += new

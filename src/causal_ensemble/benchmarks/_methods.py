@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -131,10 +132,11 @@ class PanelInput:
     seed: int
     n_jobs: int
     time_limit_s: float
+    fit_cache: Path | None = None
 
     def ensemble(self) -> Ensemble:
-        """The same :class:`Ensemble` ``cea discover`` would build with these settings (no fit cache, so
-        timings are real)."""
+        """The same :class:`Ensemble` ``cea discover`` would build with these settings; without a fit
+        cache unless one is given (a cached fit keeps the seconds it took when it was computed)."""
         return Ensemble(
             list(self.experts),
             n_bootstrap=self.n_bootstrap,
@@ -143,7 +145,7 @@ class PanelInput:
             seed=self.seed,
             n_jobs=self.n_jobs,
             time_limit=self.time_limit_s,
-            cache=False,
+            cache=self.fit_cache if self.fit_cache is not None else False,
         )
 
 

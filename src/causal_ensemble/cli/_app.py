@@ -461,6 +461,13 @@ def benchmark(
         str | None, typer.Option(help="LLM spec for the LLM methods (as for discover --llm).")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    fit_cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--fit-cache",
+            help="Keep every expert fit in this folder: a rerun into a new --out refits nothing.",
+        ),
+    ] = None,
 ) -> None:
     """Run a benchmark suite (resumable) and write runs.csv, results.md, plots and report.html."""
     from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
@@ -502,6 +509,7 @@ def benchmark(
             n_jobs=jobs,
             oracle=oracle,
             progress=on_cell,
+            fit_cache=fit_cache,
         )
     paths = write_results(results)
     if not quiet:
