@@ -214,7 +214,7 @@ def test_discrete_panels_drop_the_bdeu_permutation_searches_first() -> None:
     assert any("boss (too slow beyond d = 30)" in n and "discrete" in n for n in alarm.notes)
     continuous = plan_panel(DataKind.CONTINUOUS, 37)
     assert "grasp" in continuous.experts and "fci" not in continuous.experts
-    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "dagma")
+    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "cam", "dagma")
 
 
 # -- Dask distributed ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ randomness:
 * ``single``   — each expert's graph on the full data (one row per expert, named after it);
 * ``vote``     — majority vote of the experts' full-data graphs (adjacent in more than half; direction by
   majority of those that orient it, undirected on a tie), i.e. the linear pool with equal weights;
-* ``bagged``   — each expert alone over its bootstrap graphs, kept at frequency >= 1/2 (``bagged-NAME``);
+* ``bagged``   — each expert alone over its full-data and resample graphs (its beliefs in the pool),
+  kept at frequency >= 1/2 (``bagged-NAME``);
 * ``cea-none`` / ``cea-stats`` — the ensemble as ``cea discover`` runs it, with either referee;
 * ``cea-llm``  — the ensemble with an oracle referee (needs an oracle).
 

@@ -9,6 +9,7 @@ from causal_ensemble.experts._base import (
     enforce_knowledge,
 )
 from causal_ensemble.experts._cache import FitCache, default_cache_dir, resolve_cache
+from causal_ensemble.experts._cam import CAM
 from causal_ensemble.experts._causallearn import BOSS, FCI, GES, PC, GRaSP
 from causal_ensemble.experts._continuous import DAGMA, NOTEARS, AdaptiveNOTEARS
 from causal_ensemble.experts._execution import (
@@ -37,6 +38,7 @@ from causal_ensemble.experts._stopping import EarlyStopping
 
 __all__ = [
     "BOSS",
+    "CAM",
     "DAGMA",
     "DEFAULT_PANELS",
     "EXPERTS",

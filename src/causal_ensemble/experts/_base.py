@@ -46,6 +46,7 @@ class Family(StrEnum):
     SCORE = "score-based"
     PERMUTATION = "permutation-based"
     FUNCTIONAL = "functional (LiNGAM)"
+    ADDITIVE_NOISE = "additive noise (nonlinear)"
     CONTINUOUS_OPTIMISATION = "continuous optimisation"
 
 

@@ -14,7 +14,8 @@ dominate the run, and the default number of resamples shrinks: with fewer, more 
 within minutes, and the result's notes say what was changed. A panel or B the user chose is never changed.
 The aim is the default ensemble on d = 50, n = 2000 in about 2 minutes on 2 cores: PC, GRaSP and DAGMA cost
 ~40 s per round of fits there, so B = 5 (6 rounds) is what fits; FCI, whose skeleton is PC's, is the
-first to go after the slow experts. Beyond d = 100 the continuous panel is PC and DAGMA.
+first to go after the slow experts. Beyond d = 100 the continuous panel is PC, CAM and DAGMA (CAM's
+regressions all come from one Gram matrix: 2.5 s a fit at d = 100, n = 2000).
 """
 
 from __future__ import annotations

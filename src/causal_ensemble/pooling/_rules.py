@@ -165,8 +165,10 @@ class CorrectedFitRule:
     variance of their mean is Nadeau & Bengio's (2003) corrected resampled-t variance
     ``s² (1/B + n_out/n_in)``: subsamples share most rows, so the deficits are positively correlated and
     ``s²/B`` shrinks to zero while the uncertainty does not. With the correction the weights settle as B
-    grows instead of collapsing onto one expert. Held-out likelihood cannot see direction inside a Markov
-    equivalence class, so the orientation weights are the adjacency weights. ``tie``: an expert whose
+    grows instead of collapsing onto one expert. The likelihood (``scoring``) uses additive spline
+    regressions and a kernel density of the residuals, so it rewards nonlinear parents and, with
+    non-Gaussian noise, the causal direction; inside a Gaussian equivalence class it is blind to
+    direction, and the orientation weights are the adjacency weights. ``tie``: an expert whose
     mean gain is within this share of the best expert's gain is not behind it at all (near-identical
     graphs otherwise get p-values that are noise). ``inflate`` scales the standard error: the corrected
     variance is a heuristic (no unbiased estimator of a resampled score's variance exists, Bengio &

@@ -1,7 +1,14 @@
 """How well a graph's model predicts rows it was not fitted on: held-out log-likelihood and BIC penalty.
 
-Linear-Gaussian regressions on the parents for continuous columns, Laplace-smoothed multinomial tables
-for discrete ones. Scores are per row and relative to the empty graph, so they compare across tables.
+Additive regressions on the parents for continuous columns (cubic regression splines per parent, a
+Gaussian likelihood of the residuals), Laplace-smoothed multinomial tables for discrete ones. Scores are
+per row and relative to the empty graph, so they compare across tables.
+
+Why additive and not linear: a linear-Gaussian likelihood rewards the graph whose *linear* regressions
+predict best, so on nonlinear data it cannot see that a nonlinear expert (CAM) found the true parents,
+and the weight rules built on it followed the linear experts (synthetic nonlinear ER tables: CAM alone
+SHD 1-12, the pool 14-28). Splines contain the linear functions, so on linear data the fit differs from
+the linear one only by the variance of a few extra coefficients per parent.
 """
 
 from __future__ import annotations
@@ -17,6 +24,47 @@ from causal_ensemble.scoring._extension import dag_parents
 FloatVector = npt.NDArray[np.float64]
 
 
+_GRID = 512  # bins of the residual density estimate
+
+
+def residual_loglik(resid: FloatVector, resid_t: FloatVector) -> FloatVector:
+    """Log-density of held-out residuals under a kernel density estimate of the training residuals.
+
+    Why not a Gaussian: the likelihood of a graph is the product of ``p(x_j | parents)``, and with the
+    noise density estimated rather than assumed Gaussian, the additive-noise model in the causal
+    direction fits better than any model in the anticausal one whenever noise is non-Gaussian (the
+    identifiability LiNGAM and additive-noise methods rest on). Under a Gaussian likelihood a flexible
+    regression in the wrong direction, which picks up the curved conditional mean that non-Gaussian
+    noise creates, could out-score the true graph (linear non-Gaussian ER d = 10: a wrong GRaSP graph
+    beat DirectLiNGAM's exact one). On Gaussian noise the estimate is close to the Gaussian density.
+
+    Silverman's bandwidth, evaluated by binning the training residuals on a grid and smoothing the
+    histogram with the Gaussian kernel (linear in the rows), interpolated at the test residuals; a
+    floor of one training point's kernel mass keeps far outliers finite.
+    """
+    n = resid.size
+    sd = float(resid.std())
+    if n < 2 or sd <= 1e-12:
+        var = max(sd * sd, 1e-12)
+        return np.asarray(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var), dtype=np.float64)
+    iqr = float(np.subtract(*np.percentile(resid, [75, 25])))
+    spread = min(sd, iqr / 1.349) if iqr > 0 else sd
+    h = 0.9 * spread * n ** (-0.2)
+    lo = min(float(resid.min()), float(resid_t.min())) - 4 * h
+    hi = max(float(resid.max()), float(resid_t.max())) + 4 * h
+    step = (hi - lo) / (_GRID - 1)
+    counts = np.bincount(
+        np.clip(np.rint((resid - lo) / step).astype(np.int64), 0, _GRID - 1), minlength=_GRID
+    )
+    half = int(np.ceil(4 * h / step))
+    offsets = np.arange(-half, half + 1) * step
+    kernel = np.exp(-0.5 * (offsets / h) ** 2) / (np.sqrt(2 * np.pi) * h)
+    density = np.convolve(counts.astype(np.float64), kernel, mode="same") / n
+    floor = float(kernel[half]) / n * 1e-3
+    values = np.interp(resid_t, lo + step * np.arange(_GRID), np.maximum(density, floor))
+    return np.asarray(np.log(values), dtype=np.float64)
+
+
 def gaussian_rows(
     train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
 ) -> FloatVector:
@@ -29,8 +77,7 @@ def gaussian_rows(
         resid, resid_t = y - A @ coef, yt - np.c_[np.ones(len(test)), test[:, ps]] @ coef
     else:
         resid, resid_t = y - y.mean(), yt - y.mean()
-    var = max(float(resid.var()), 1e-12)
-    return np.asarray(-0.5 * (np.log(2 * np.pi * var) + resid_t**2 / var), dtype=np.float64)
+    return residual_loglik(resid, resid_t)
 
 
 def multinomial_rows(
@@ -53,19 +100,68 @@ def multinomial_rows(
     return np.asarray(np.log(probs[c_te, test[:, j]]), dtype=np.float64)
 
 
+N_KNOTS = 5  # spline knots per parent: 6 coefficients (cubic, no intercept), as CAM uses
+
+
+def spline_train_test(
+    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Column ``j``'s cubic B-spline basis fitted on ``train`` (knots at its quantiles, linear
+    extrapolation) and applied to both, centred on the training mean; a column with too few distinct
+    values for the knots is its own (centred) basis."""
+    x, xt = train[:, [j]], test[:, [j]]
+    if np.unique(x).size <= N_KNOTS + 1:
+        return x - x.mean(), xt - x.mean()
+    from sklearn.preprocessing import SplineTransformer
+
+    st = SplineTransformer(
+        n_knots=N_KNOTS, degree=3, knots="quantile", extrapolation="linear", include_bias=False
+    ).fit(x)
+    b, bt = st.transform(x), st.transform(xt)
+    mean = b.mean(axis=0)
+    return np.asarray(b - mean, dtype=np.float64), np.asarray(bt - mean, dtype=np.float64)
+
+
+class _Bases:
+    """Spline bases of every column on one train/test split, computed once and shared by all nodes."""
+
+    def __init__(self, train: npt.NDArray[np.float64], test: npt.NDArray[np.float64]) -> None:
+        self.train, self.test = train, test
+        self._cache: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+
+    def get(self, j: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if j not in self._cache:
+            self._cache[j] = spline_train_test(self.train, self.test, j)
+        return self._cache[j]
+
+
+def additive_rows(
+    train: npt.NDArray[np.float64],
+    test: npt.NDArray[np.float64],
+    j: int,
+    ps: list[int],
+    bases: _Bases | None = None,
+) -> FloatVector:
+    """Log-likelihood of each test row's column ``j`` under an additive spline regression on ``ps``
+    fitted on ``train`` (Gaussian residuals with the training variance)."""
+    y, yt = train[:, j], test[:, j]
+    if not ps:
+        return gaussian_rows(train, test, j, ps)
+    bs = bases if bases is not None else _Bases(train, test)
+    A = np.hstack([bs.get(p)[0] for p in ps])
+    At = np.hstack([bs.get(p)[1] for p in ps])
+    coef, *_ = np.linalg.lstsq(A, y - y.mean(), rcond=None)
+    resid, resid_t = y - y.mean() - A @ coef, yt - y.mean() - At @ coef
+    return residual_loglik(resid, resid_t)
+
+
 def node_rows(
     train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int], discrete: bool
 ) -> FloatVector:
     """Per-row held-out log-likelihood of column ``j`` given parents ``ps``, for either data kind."""
     if discrete:
         return multinomial_rows(train.astype(np.int64), test.astype(np.int64), j, ps)
-    return gaussian_rows(train, test, j, ps)
-
-
-def _gaussian_ll(
-    train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
-) -> float:
-    return float(np.sum(gaussian_rows(train, test, j, ps)))
+    return additive_rows(train, test, j, ps)
 
 
 def _multinomial_ll(
@@ -87,17 +183,20 @@ def heldout_gain(
             _multinomial_ll(tr, te, j, ps) - _multinomial_ll(tr, te, j, []) for j, ps in enumerate(parents)
         )
     else:
+        bases = _Bases(train, test)
         gain = sum(
-            _gaussian_ll(train, test, j, ps) - _gaussian_ll(train, test, j, [])
+            float(np.sum(additive_rows(train, test, j, ps, bases) - gaussian_rows(train, test, j, [])))
             for j, ps in enumerate(parents)
+            if ps
         )
     return gain / len(test)
 
 
 def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: bool) -> float:
     """Schwarz's penalty per row, ``dof · log(n) / (2 n)``, for the parameters the graph adds to the
-    empty graph (one coefficient per parent; ``(r_j − 1)(q_j − 1)`` table entries for a discrete node
-    with ``r_j`` states and ``q_j`` parent configurations).
+    empty graph (the spline coefficients of each parent, as :func:`additive_rows` fits them;
+    ``(r_j − 1)(q_j − 1)`` table entries for a discrete node with ``r_j`` states and ``q_j`` parent
+    configurations).
 
     Why on top of a held-out score: held-out likelihood estimates predictive risk, and a supergraph of
     the true graph has the same risk up to ``O(1/n)``, so it cannot tell the true graph from a denser
@@ -112,7 +211,10 @@ def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: 
         card = train.astype(np.int64).max(axis=0) + 1
         dof = sum((int(card[j]) - 1) * (int(np.prod(card[ps])) - 1) for j, ps in enumerate(parents) if ps)
     else:
-        dof = sum(len(ps) for ps in parents)
+        per_parent = [
+            1 if np.unique(train[:, j]).size <= N_KNOTS + 1 else N_KNOTS + 1 for j in range(train.shape[1])
+        ]
+        dof = sum(per_parent[p] for ps in parents for p in ps)
     return float(dof * np.log(n) / (2.0 * n))
 
 
