@@ -25,7 +25,7 @@ from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.experts import BootstrapResult
 from causal_ensemble.pooling._redundancy import copies as count_copies
 from causal_ensemble.pooling._weights import ExpertWeights, oob_pvalue_weights, stability
-from causal_ensemble.scoring import oob_gains
+from causal_ensemble.scoring import HeldOutSplits, oob_gains
 
 logger = logging.getLogger(__name__)
 
@@ -190,9 +190,10 @@ class CorrectedFitRule:
         k = len(data.results)
         B = len(data.resamples)
         gains = np.full((k, B), np.nan)
+        splits = HeldOutSplits(data.X, data.resamples)
         for e, (r, b) in enumerate(zip(data.results, data.beliefs, strict=True)):
             if b is not None and B:
-                gains[e] = oob_gains(r, data.X, data.resamples, data.discrete, penalised=True)
+                gains[e] = oob_gains(r, data.X, data.resamples, data.discrete, penalised=True, splits=splits)
         means = np.array([np.nanmean(g) if np.isfinite(g).any() else -np.inf for g in gains])
         means[~data.alive] = -np.inf
         raw = data.alive.astype(np.float64)

@@ -6,15 +6,22 @@ that turns scores into weights can be swapped without touching either.
 
 from causal_ensemble.scoring._extension import consistent_extension, dag_parents, topological_order
 from causal_ensemble.scoring._likelihood import (
+    HeldOutSplit,
+    HeldOutSplits,
+    additive_rows,
     bic_penalty,
     gaussian_rows,
     heldout_gain,
     multinomial_rows,
     node_rows,
     oob_gains,
+    residual_loglik,
 )
 
 __all__ = [
+    "HeldOutSplit",
+    "HeldOutSplits",
+    "additive_rows",
     "bic_penalty",
     "consistent_extension",
     "dag_parents",
@@ -23,5 +30,6 @@ __all__ = [
     "multinomial_rows",
     "node_rows",
     "oob_gains",
+    "residual_loglik",
     "topological_order",
 ]

@@ -122,17 +122,43 @@ def spline_train_test(
     return np.asarray(b - mean, dtype=np.float64), np.asarray(bt - mean, dtype=np.float64)
 
 
-class _Bases:
-    """Spline bases of every column on one train/test split, computed once and shared by all nodes."""
+class HeldOutSplit:
+    """One train/test split of a table, with what every graph scored on it shares: each column's spline
+    basis (computed once), and each node's held-out rows per parent set (many experts propose the same
+    parents: PC and FCI, GES and GRaSP)."""
 
     def __init__(self, train: npt.NDArray[np.float64], test: npt.NDArray[np.float64]) -> None:
         self.train, self.test = train, test
-        self._cache: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+        self._bases: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+        self._rows: dict[tuple[int, tuple[int, ...]], FloatVector] = {}
 
-    def get(self, j: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        if j not in self._cache:
-            self._cache[j] = spline_train_test(self.train, self.test, j)
-        return self._cache[j]
+    def basis(self, j: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if j not in self._bases:
+            self._bases[j] = spline_train_test(self.train, self.test, j)
+        return self._bases[j]
+
+    def rows(self, j: int, ps: list[int]) -> FloatVector:
+        key = (j, tuple(sorted(ps)))
+        if key not in self._rows:
+            self._rows[key] = additive_rows(self.train, self.test, j, list(key[1]), self)
+        return self._rows[key]
+
+
+class HeldOutSplits:
+    """The out-of-bag splits of a table's resamples, created lazily and shared by every expert scored on
+    them (:func:`oob_gains` takes one so that a weight rule builds each split's bases once)."""
+
+    def __init__(self, X: npt.NDArray[np.float64], resamples: Sequence[npt.NDArray[np.int64]]) -> None:
+        self.X = X
+        self.resamples = resamples
+        self._splits: dict[int, HeldOutSplit] = {}
+
+    def get(self, b: int) -> HeldOutSplit:
+        if b not in self._splits:
+            rows = self.resamples[b]
+            oob = np.setdiff1d(np.arange(len(self.X)), rows)
+            self._splits[b] = HeldOutSplit(self.X[rows], self.X[oob])
+        return self._splits[b]
 
 
 def additive_rows(
@@ -140,18 +166,24 @@ def additive_rows(
     test: npt.NDArray[np.float64],
     j: int,
     ps: list[int],
-    bases: _Bases | None = None,
+    split: HeldOutSplit | None = None,
 ) -> FloatVector:
     """Log-likelihood of each test row's column ``j`` under an additive spline regression on ``ps``
-    fitted on ``train`` (Gaussian residuals with the training variance)."""
+    fitted on ``train``, residuals scored by :func:`residual_loglik`."""
     y, yt = train[:, j], test[:, j]
     if not ps:
         return gaussian_rows(train, test, j, ps)
-    bs = bases if bases is not None else _Bases(train, test)
-    A = np.hstack([bs.get(p)[0] for p in ps])
-    At = np.hstack([bs.get(p)[1] for p in ps])
-    coef, *_ = np.linalg.lstsq(A, y - y.mean(), rcond=None)
-    resid, resid_t = y - y.mean() - A @ coef, yt - y.mean() - At @ coef
+    sp = split if split is not None else HeldOutSplit(train, test)
+    A = np.hstack([sp.basis(p)[0] for p in ps])
+    At = np.hstack([sp.basis(p)[1] for p in ps])
+    yc = y - y.mean()
+    G = A.T @ A
+    G[np.diag_indices_from(G)] += 1e-10 * max(float(np.trace(G)) / G.shape[0], 1e-300)
+    try:
+        coef = np.linalg.solve(G, A.T @ yc)
+    except np.linalg.LinAlgError:
+        coef, *_ = np.linalg.lstsq(A, yc, rcond=None)
+    resid, resid_t = yc - A @ coef, yt - y.mean() - At @ coef
     return residual_loglik(resid, resid_t)
 
 
@@ -171,9 +203,14 @@ def _multinomial_ll(
 
 
 def heldout_gain(
-    graph: EndpointGraph, train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], discrete: bool
+    graph: EndpointGraph,
+    train: npt.NDArray[np.float64],
+    test: npt.NDArray[np.float64],
+    discrete: bool,
+    split: HeldOutSplit | None = None,
 ) -> float:
-    """Out-of-sample log-likelihood gain per test row of the graph's model over the empty graph."""
+    """Out-of-sample log-likelihood gain per test row of the graph's model over the empty graph
+    (``split``: the same train/test rows with their shared bases, for continuous data)."""
     if len(test) == 0:
         return 0.0
     parents = dag_parents(graph)
@@ -183,12 +220,8 @@ def heldout_gain(
             _multinomial_ll(tr, te, j, ps) - _multinomial_ll(tr, te, j, []) for j, ps in enumerate(parents)
         )
     else:
-        bases = _Bases(train, test)
-        gain = sum(
-            float(np.sum(additive_rows(train, test, j, ps, bases) - gaussian_rows(train, test, j, [])))
-            for j, ps in enumerate(parents)
-            if ps
-        )
+        sp = split if split is not None else HeldOutSplit(train, test)
+        gain = sum(float(np.sum(sp.rows(j, ps) - sp.rows(j, []))) for j, ps in enumerate(parents) if ps)
     return gain / len(test)
 
 
@@ -225,20 +258,21 @@ def oob_gains(
     discrete: bool,
     *,
     penalised: bool = True,
+    splits: HeldOutSplits | None = None,
 ) -> FloatVector:
-    """Out-of-bag gain per row of each resample graph, indexed by resample (NaN where the fit failed).
+    """Out-of-bag gain per row of each resample graph, indexed by resample (NaN where the fit failed);
+    ``splits`` shares the out-of-bag splits' bases across experts.
 
     Kept per resample, not averaged, because every expert is scored on the *same* out-of-bag rows of a
     resample: differences between experts are then paired, and far less noisy than the gains themselves
     (which swing with the particular rows left out).
     """
     gains = np.full(len(resamples), np.nan)
-    n = len(X)
+    shared = splits if splits is not None and splits.X is X else HeldOutSplits(X, resamples)
     for rec in result.ok_resamples:
-        rows = resamples[rec.resample]
-        oob = np.setdiff1d(np.arange(n), rows)
-        if rec.graph is not None and oob.size:
-            gains[rec.resample] = heldout_gain(rec.graph, X[rows], X[oob], discrete)
+        split = shared.get(rec.resample)
+        if rec.graph is not None and len(split.test):
+            gains[rec.resample] = heldout_gain(rec.graph, split.train, split.test, discrete, split)
             if penalised:
-                gains[rec.resample] -= bic_penalty(rec.graph, X[rows], discrete)
+                gains[rec.resample] -= bic_penalty(rec.graph, split.train, discrete)
     return gains
