@@ -15,7 +15,14 @@ Steps:
         rule's cost as a share of the panel's fitting time; rows for every single expert (full-data graph
         and bagged alone) and an oracle scored against the truth (the ceiling of per-expert weighting);
     python benchmarks/tune_pool.py table [--datasets ...]
-        the earlier summary: single experts, CEA with the default rule, ``--referee none`` and ``stats``.
+        the earlier summary: single experts, CEA with the default rule, ``--referee none`` and ``stats``;
+    python benchmarks/tune_pool.py compare [--datasets ...] [--rules default,fit] [--drop cam]
+                                           [--resamples-only] [--no-propagation]
+        the current default panel (less ``--drop``) against its best single expert, table by table, under
+        each rule of ``--rules``; ``--resamples-only`` forms beliefs without the full-data fit and
+        ``--no-propagation`` assembles without Meek's rules (the ablations of this round's changes);
+    python benchmarks/tune_pool.py add --expert NAME [--datasets ...]
+        fits one more expert on a cached panel's own resamples and adds it to the cache.
 
 ``name@seed`` picks a dataset and seed; ``scaled-<name>`` multiplies each column by 10**U(-2, 2). The
 cached panels make the later steps independent of expert run time, so a rule can be changed and re-checked
@@ -495,10 +502,118 @@ def tournament(panels: list[CachedPanel], bootstrap: int, n_tables: int, jobs: i
         )
 
 
+COMPARE_RULES: dict[str, Callable[[], WeightRule]] = {
+    "default": default_rule,
+    "fit": CorrectedFitRule,
+    "latent": lambda: LatentTruthRule(sharpness=1.0),
+    "pvalue": OutOfBagPValueRule,
+    "uniform": UniformRule,
+}
+
+
+def current_panel(panel: CachedPanel, drop: set[str]) -> CachedPanel:
+    """The cached fits of the experts a default run plans for this table today, less ``drop``."""
+    kind = data_kind(panel.discrete)
+    names = set(plan_panel(kind, panel.X.shape[1]).experts) - drop
+    missing = names - {r.name for r in panel.results}
+    if missing:
+        logging.warning(
+            "%s: no cached fits of %s (run the 'add' step)", panel.name, ", ".join(sorted(missing))
+        )
+    return replace(panel, results=[r for r in panel.results if r.name in names])
+
+
+def compare(
+    panels: list[CachedPanel], rules: list[str], drop: set[str], resamples_only: bool, propagate: bool
+) -> None:
+    """Each table's default panel: its best single expert and the pool under each rule."""
+    totals = {k: [0.0, 0.0, 0.0, 0.0, 0] for k in rules}
+    best_total = [0.0, 0.0]
+    head = " | ".join(f"{k} SHD / dirF1 / ECE" for k in rules)
+    print(f"| table | best single SHD | best single dirF1 | {head} |")
+    print("|---|---|---|" + "---|" * len(rules))
+    for full_panel in panels:
+        panel = current_panel(full_panel, drop)
+        singles = single_rows(panel)
+        bs = min(singles, key=lambda r: (r.shd, -r.dir_f1))
+        bf = max(singles, key=lambda r: r.dir_f1)
+        best_total[0] += bs.shd
+        best_total[1] += bf.dir_f1
+        data = panel_data(panel)
+        if resamples_only:
+            beliefs = [
+                beliefs_from_graphs(r.name, r.resample_graphs or r.graphs) if r.graphs else None
+                for r in panel.results
+            ]
+            data = replace(data, beliefs=beliefs)
+        cells = []
+        for k in rules:
+            w = COMPARE_RULES[k]().weights(data)
+            alive = [e for e, b in enumerate(data.beliefs) if b is not None]
+            pooled = Pool([b for b in data.beliefs if b is not None], w.subset(alive)).pooled()
+            graph = assemble(pooled, PoolSettings(), propagate=propagate)
+            r = _scores(k, graph.directed_matrix(), graph.undirected_matrix(), panel.truth)
+            ece = expected_calibration_error(np.clip(pooled.adjacency, 0.0, 1.0), panel.truth | panel.truth.T)
+            t = totals[k]
+            t[0] += r.shd
+            t[1] += r.dir_f1
+            t[2] += ece
+            t[3] += brier_score(np.clip(pooled.adjacency, 0.0, 1.0), panel.truth | panel.truth.T)
+            t[4] += int(r.shd <= bs.shd and r.dir_f1 >= bf.dir_f1 - 1e-9)
+            cells.append(f"{r.shd} / {r.dir_f1:.2f} / {ece:.3f}")
+        print(
+            f"| {panel.name} | {bs.shd} ({bs.method}) | {bf.dir_f1:.2f} ({bf.method}) | "
+            + " | ".join(cells)
+            + " |",
+            flush=True,
+        )
+    n = len(panels)
+    print(
+        f"\nmean best single (per table, in hindsight): SHD {best_total[0] / n:.2f}, "
+        f"dirF1 {best_total[1] / n:.3f}"
+    )
+    for k, t in totals.items():
+        print(
+            f"{k}: mean SHD {t[0] / n:.2f}, dirF1 {t[1] / n:.3f}, ECE {t[2] / n:.3f}, Brier {t[3] / n:.3f}, "
+            f"reached the best single expert on {t[4]} of {n}"
+        )
+
+
+def add_expert(spec: str, bootstrap: int, expert: str, jobs: int) -> None:
+    """Fit ``expert`` on a cached panel's full data and own resamples and store it with the panel."""
+    path = cache_path(spec, bootstrap)
+    panel = load(spec, bootstrap)
+    if any(r.name == expert for r in panel.results):
+        return
+    kind = data_kind(panel.discrete)
+    if kind not in make_panel([expert])[0].supports:
+        return
+    _, seed = _split(spec)
+    (res,) = run_panel(
+        make_panel([expert]),
+        panel.X,
+        discrete=panel.discrete,
+        n_bootstrap=len(panel.resamples),
+        seed=seed,
+        n_jobs=jobs,
+        resamples=panel.resamples,
+    )
+    panel.results.append(res)
+    with path.open("wb") as fh:
+        pickle.dump(panel.__dict__, fh)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("step", choices=("fit", "table", "lookalike", "tournament"))
+    parser.add_argument("step", choices=("fit", "table", "lookalike", "tournament", "compare", "add"))
+    parser.add_argument("--rules", default="default", help=f"compare: any of {','.join(COMPARE_RULES)}")
+    parser.add_argument("--drop", default="", help="compare: experts to leave out of the default panel")
+    parser.add_argument("--resamples-only", action="store_true", help="compare: beliefs without the full fit")
+    parser.add_argument(
+        "--no-propagation", action="store_true", help="compare: assembly without Meek's rules"
+    )
+    parser.add_argument("--expert", default="cam", help="add: the expert to fit on cached panels")
     parser.add_argument("--datasets", default=DEFAULT_DATASETS, help="name[@seed],... (default: all)")
     parser.add_argument("--bootstrap", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=1)
@@ -531,6 +646,24 @@ def main() -> None:
                 f"{spec}: look-alike {ev.seconds:.0f} s, {ev.seconds / panel.seconds:.2f} of the panel",
                 flush=True,
             )
+        return
+    if args.step == "add":
+        for spec in specs:
+            add_expert(spec, args.bootstrap, args.expert, args.jobs)
+        return
+    if args.step == "compare":
+        rules = [r.strip() for r in args.rules.split(",") if r.strip()]
+        unknown = [r for r in rules if r not in COMPARE_RULES]
+        if unknown:
+            raise SystemExit(f"--rules: unknown {unknown}; known: {', '.join(COMPARE_RULES)}")
+        drop = {x.strip() for x in args.drop.split(",") if x.strip()}
+        compare(
+            [load(s, args.bootstrap) for s in specs],
+            rules,
+            drop,
+            args.resamples_only,
+            not args.no_propagation,
+        )
         return
     if args.step == "tournament":
         tournament(

@@ -121,8 +121,14 @@ def _add_reach(reach: npt.NDArray[np.bool_], u: int, v: int) -> None:
 
 
 def assemble(
-    pooled: PooledBeliefs, settings: PoolSettings, knowledge: KnowledgeMasks | None = None
+    pooled: PooledBeliefs,
+    settings: PoolSettings,
+    knowledge: KnowledgeMasks | None = None,
+    *,
+    propagate: bool = True,
 ) -> AssembledGraph:
+    """The acyclic graph the pooled beliefs decide (``propagate=False`` skips Meek's rules, for the
+    ablation in ``benchmarks/tune_pool.py compare``)."""
     adj, orient, anc = pooled.adjacency, pooled.orientation, pooled.ancestral
     d = adj.shape[0]
     masks = knowledge if knowledge is not None else KnowledgeMasks.none(d)
@@ -208,7 +214,8 @@ def assemble(
         o = float(orient[s, tgt])
         edges.append(AssembledEdge(s, tgt, EdgeType.DIRECTED, a * o, a, o, settled, float(anc[s, tgt])))
         _add_reach(reach, s, tgt)
-    edges = _propagate(edges, pooled, masks, reach, decisions)
+    if propagate:
+        edges = _propagate(edges, pooled, masks, reach, decisions)
     edges.sort(key=lambda e: (min(e.source, e.target), max(e.source, e.target)))
     return AssembledGraph(d, tuple(edges), tuple(decisions))
 

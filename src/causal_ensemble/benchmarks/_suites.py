@@ -109,7 +109,7 @@ SUITES: dict[str, SuiteSpec] = {
             *_synthetic((10, 20, 50, 100), 1000, (0, 1, 2)),
             *_bnlearn((1000, 5000), (0, 1, 2)),
         ),
-        ("pc", "fci", "ges", "grasp", "directlingam", "notears", "adaptive_notears", "dagma"),
+        ("pc", "fci", "ges", "grasp", "directlingam", "cam", "notears", "adaptive_notears", "dagma"),
         ("pc", "fci", "ges", "grasp", "boss"),
         20,
         300.0,
