@@ -317,16 +317,17 @@ def default_rule() -> WeightRule:
     """Half held-out fit (:class:`CorrectedFitRule`), half latent truth
     (:class:`~causal_ensemble.pooling.LatentTruthRule`, sharpness 1), per level.
 
-    Chosen by the tournament of ``benchmarks/tune_pool.py`` on the development tables (seeds 0 and 1, B = 10,
-    16 tables): held-out fit is the most accurate single rule (it all but picks the expert whose resample
-    graphs predict held-out rows best), but alone it is jumpy between near-tied experts (its weights moved by
-    up to 0.27 when B was halved); latent truth is stable and less accurate, and the two signals are
-    independent (one reads the rows, the other the experts' agreement). Their even mixture had the lowest
-    mean SHD of every rule on the development tables (9.2, against 9.5 for the previous p-value rule and
-    9.1 for weights scored against the truth) and moved no weight by more than 0.1 on 15 of the 16 (0.15 on
-    the last). Softening the fit term (its standard error tripled) kept every table under 0.1 but cost 0.7
-    SHD on the development tables and 1.9 on the held-out seed, so the stability target is met on typical
-    data rather than forced on every table.
+    Chosen by the tournament of ``benchmarks/tune_pool.py`` on the development tables (seeds 0 and 1, B = 10):
+    held-out fit is the most accurate single rule (it all but picks the expert whose resample graphs predict
+    held-out rows best), but alone it is jumpy between near-tied experts (its weights moved by up to 0.27
+    when B was halved); latent truth is stable and less accurate, and the two signals are independent (one
+    reads the rows, the other the experts' agreement). Their even mixture had the lowest mean SHD of every
+    rule on the 16 development tables of the first tournament (9.2, against 9.5 for the previous p-value
+    rule and 9.1 for weights scored against the truth). Re-checked after the judge became additive with a
+    kernel density of the residuals and CAM joined the panel (``python benchmarks/tune_pool.py compare
+    --rules default,fit,latent,pvalue,uniform``, 19 development tables): mixture 6.84 / directed F1 .809,
+    held-out fit alone 7.00 / .784, latent truth alone 10.16 / .724; on the 6 held-out tables fit alone
+    was better (4.83 against 5.83), so the choice is close and was made on the development tables.
     """
     from causal_ensemble.pooling._latent_truth import LatentTruthRule
 
