@@ -24,7 +24,9 @@ c not adjacent gives ``b -> c`` (``c -> b`` would add a collider at b that the p
 ``b - a2 -> c``, a1, a2 not adjacent, ``b - c`` gives ``b -> c``. These use nothing but the pool's own
 decisions and acyclicity; an undirected edge costs a whole error in SHD and half a match in directed F1,
 so leaving implied directions open loses accuracy for no honesty gained. On 19 development tables the
-rules moved the pooled mean SHD from 9.74 to 9.32 (``python benchmarks/tune_pool.py tournament``). Edges
+rules moved the pooled mean SHD from 9.74 to 9.32 when they were added, and from 7.16 to 6.84 with today's
+panel and judge (6.50 to 5.83 on 6 held-out tables; ``python benchmarks/tune_pool.py compare
+--no-propagation`` against ``compare``). Edges
 left undirected by the acyclicity rule above and directions knowledge forbids are not propagated to, and
 each propagated direction is an assembly decision (``oriented``) with ``settled_by`` "propagation".
 """
