@@ -92,11 +92,11 @@ class BootstrapResult:
 
         The resamples say how stable the expert's answer is; the full fit is its answer with every row.
         Subsamples of 0.632·n lose power: an edge with a weak signal that the full fit finds can be
-        missing from most of them (bnlearn insurance: 8 of the pool's 24 errors were true edges GES found
-        on all 2000 rows and on no 1264-row subsample). Counting the full fit as one more graph, with no
-        weight of its own to tune, moved the pooled mean SHD from 9.3 to 9.0 on 19 development tables when
-        it was added, and from 6.95 to 6.84 with today's panel and judge (``python
-        benchmarks/tune_pool.py compare --resamples-only`` against ``compare``)."""
+        missing from most of them (bnlearn insurance: 5 of the pool's 24 errors were true edges that PC
+        or GES found on all 2000 rows and on none of its 1264-row subsamples). Counting the full fit as one
+        more graph, with no weight of its own to tune, moved the pooled mean SHD from 9.3 to 9.0 on 19
+        development tables when it was added, and from 6.95 to 6.84 with today's panel and judge
+        (``python benchmarks/tune_pool.py compare --resamples-only`` against ``compare``)."""
         return [r.graph for r in self.records if r.graph is not None]
 
     @property
