@@ -29,7 +29,7 @@ import contextlib
 import platform
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.experts import make_expert
 from causal_ensemble.experts._base import DataKind, seeded_global_rng
 from causal_ensemble.experts._causallearn import from_causallearn
+from causal_ensemble.experts._execution import _blas_limit
 from causal_ensemble.experts._fisherz import FAST_FISHERZ
 from causal_ensemble.experts._graph import EndpointGraph, Mark
 from causal_ensemble.experts._resampling import resample_indices
@@ -106,17 +107,6 @@ def before(name: str, X: npt.NDArray[np.float64], disc: npt.NDArray[np.bool_]) -
     return after(name, X, disc)  # dagma: unchanged
 
 
-@contextlib.contextmanager
-def _blas(threads: int | None) -> Iterator[None]:
-    if threads is None:
-        yield
-        return
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=threads, user_api="blas"):
-        yield
-
-
 Fit = Callable[[str, npt.NDArray[np.float64], npt.NDArray[np.bool_]], EndpointGraph]
 
 
@@ -163,7 +153,7 @@ def bench(
         for name in panel:
             if experts is not None and name not in experts:
                 continue
-            with _blas(threads):
+            with _blas_limit(threads):
                 rows.append(bench_one(name, X, disc, repeats))
             print(rows[-1], flush=True)
     return rows

@@ -254,14 +254,8 @@ def _propagate(
     decisions: list[AssemblyDecision],
 ) -> list[AssembledEdge]:
     """Orient the pool's undecided edges where Meek's rules R1-R3 imply a direction, to a fixpoint."""
-    d = pooled.adjacency.shape[0]
-    D = np.zeros((d, d), dtype=bool)
-    U = np.zeros((d, d), dtype=bool)
-    for e in edges:
-        if e.type is EdgeType.DIRECTED:
-            D[e.source, e.target] = True
-        else:
-            U[e.source, e.target] = U[e.target, e.source] = True
+    placed = AssembledGraph(pooled.adjacency.shape[0], tuple(edges), ())
+    D, U = placed.directed_matrix(), placed.undirected_matrix()
     A = D | D.T | U
     open_edges = {
         (e.source, e.target): k
