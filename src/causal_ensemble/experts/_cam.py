@@ -43,35 +43,36 @@ from causal_ensemble.experts._graph import EndpointGraph
 _RIDGE = 1e-8  # relative to the Gram matrix's mean diagonal: keeps near-collinear bases solvable
 
 
-def spline_bases(X: FloatMatrix, n_knots: int) -> list[FloatMatrix]:
-    """Centred cubic B-spline bases, one matrix per column, with knots at the column's quantiles and
-    linear extrapolation; a column with too few distinct values for the knots gets its centred self."""
+def spline_basis(x: FloatMatrix, n_knots: int, *others: FloatMatrix) -> tuple[npt.NDArray[np.float64], ...]:
+    """A column's centred cubic B-spline basis, fitted on ``x`` (one column; knots at its quantiles,
+    linear extrapolation) and evaluated on ``x`` and on each of ``others``, all centred on ``x``'s mean;
+    a column with too few distinct values for the knots is its own (centred) basis. The held-out judge in
+    ``scoring`` uses the same basis, so the expert and the judge speak of the same functions."""
+    if np.unique(x).size <= n_knots + 1:
+        mean = x.mean()
+        return tuple(np.asarray(v - mean, dtype=np.float64) for v in (x, *others))
     from sklearn.preprocessing import SplineTransformer
 
-    bases = []
-    for j in range(X.shape[1]):
-        x = X[:, [j]]
-        if np.unique(x).size <= n_knots + 1:
-            b = x - x.mean()
-        else:
-            st = SplineTransformer(
-                n_knots=n_knots, degree=3, knots="quantile", extrapolation="linear", include_bias=False
-            )
-            b = st.fit_transform(x)
-            b = b - b.mean(axis=0)
-        bases.append(np.asarray(b, dtype=np.float64))
-    return bases
+    st = SplineTransformer(
+        n_knots=n_knots, degree=3, knots="quantile", extrapolation="linear", include_bias=False
+    ).fit(x)
+    b = st.transform(x)
+    mean = b.mean(axis=0)
+    evaluated = (st.transform(o) if len(o) else np.empty((0, b.shape[1])) for o in others)
+    return tuple(np.asarray(v - mean, dtype=np.float64) for v in (b, *evaluated))
+
+
+def spline_bases(X: FloatMatrix, n_knots: int) -> list[FloatMatrix]:
+    """:func:`spline_basis` of every column of ``X``."""
+    return [spline_basis(X[:, [j]], n_knots)[0] for j in range(X.shape[1])]
 
 
 class _AdditiveFits:
     """Residual sums of squares of additive regressions, all read from one Gram matrix of the bases."""
 
     def __init__(self, X: FloatMatrix, bases: list[FloatMatrix]) -> None:
-        self.cols = [np.arange(0, 0)] * len(bases)
-        start = 0
-        for j, b in enumerate(bases):
-            self.cols[j] = np.arange(start, start + b.shape[1])
-            start += b.shape[1]
+        ends = np.cumsum([b.shape[1] for b in bases])
+        self.cols = [np.arange(end - b.shape[1], end) for b, end in zip(bases, ends, strict=True)]
         F = np.hstack(bases)
         Xc = X - X.mean(axis=0)
         self.gram = F.T @ F

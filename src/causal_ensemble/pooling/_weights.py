@@ -29,7 +29,7 @@ from scipy import stats
 from causal_ensemble._errors import InputError
 from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.experts import BootstrapResult
-from causal_ensemble.scoring import bic_penalty, heldout_gain, oob_gains
+from causal_ensemble.scoring import HeldOutSplits, bic_penalty, heldout_gain, oob_gains
 
 FloatVector = npt.NDArray[np.float64]
 
@@ -181,19 +181,19 @@ def oob_pvalue_weights(
     stab = np.array([stability(b) if b is not None else 0.0 for b in beliefs])
     per_resample = np.full((len(results), len(resamples)), np.nan)
     gains = np.zeros(len(results))
+    splits = HeldOutSplits(X, resamples)  # each split's bases and node fits, shared by the experts
     for k, (r, b) in enumerate(zip(results, beliefs, strict=True)):
         if b is None:
             continue
-        raw_gains = oob_gains(r, X, resamples, discrete, penalised=False)
+        raw_gains = oob_gains(r, X, resamples, discrete, penalised=False, splits=splits)
         if np.isfinite(raw_gains).any():
             gains[k] = float(np.nanmean(raw_gains))
             per_resample[k] = raw_gains
             if penalised:
                 for rec in r.ok_resamples:
                     if rec.graph is not None:
-                        per_resample[k, rec.resample] -= bic_penalty(
-                            rec.graph, X[resamples[rec.resample]], discrete
-                        )
+                        split = splits.get(rec.resample)
+                        per_resample[k, rec.resample] -= bic_penalty(rec.graph, split.train, discrete, split)
         else:
             gains[k] = expert_fit(r, X, resamples, discrete)
     best = gains[alive].max() if alive.any() else 0.0

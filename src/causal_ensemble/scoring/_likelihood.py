@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble.experts import BootstrapResult, EndpointGraph
+from causal_ensemble.experts._cam import spline_basis
 from causal_ensemble.scoring._extension import dag_parents
 
 FloatVector = npt.NDArray[np.float64]
@@ -68,8 +69,9 @@ def residual_loglik(resid: FloatVector, resid_t: FloatVector) -> FloatVector:
 def gaussian_rows(
     train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int, ps: list[int]
 ) -> FloatVector:
-    """Log-likelihood of each test row's column ``j`` under a linear-Gaussian regression on ``ps``
-    fitted on ``train``."""
+    """Log-likelihood of each test row's column ``j`` under a linear regression on ``ps`` fitted on
+    ``train``, residuals scored by :func:`residual_loglik` (a kernel density; the name dates from when
+    they were Gaussian). With no parents it is the column's own held-out density, the empty graph's."""
     y, yt = train[:, j], test[:, j]
     if ps:
         A = np.c_[np.ones(len(train)), train[:, ps]]
@@ -106,20 +108,10 @@ N_KNOTS = 5  # spline knots per parent: 6 coefficients (cubic, no intercept), as
 def spline_train_test(
     train: npt.NDArray[np.float64], test: npt.NDArray[np.float64], j: int
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Column ``j``'s cubic B-spline basis fitted on ``train`` (knots at its quantiles, linear
-    extrapolation) and applied to both, centred on the training mean; a column with too few distinct
-    values for the knots is its own (centred) basis."""
-    x, xt = train[:, [j]], test[:, [j]]
-    if np.unique(x).size <= N_KNOTS + 1:
-        return x - x.mean(), xt - x.mean()
-    from sklearn.preprocessing import SplineTransformer
-
-    st = SplineTransformer(
-        n_knots=N_KNOTS, degree=3, knots="quantile", extrapolation="linear", include_bias=False
-    ).fit(x)
-    b, bt = st.transform(x), st.transform(xt)
-    mean = b.mean(axis=0)
-    return np.asarray(b - mean, dtype=np.float64), np.asarray(bt - mean, dtype=np.float64)
+    """Column ``j``'s spline basis (CAM's, :func:`~causal_ensemble.experts._cam.spline_basis`) fitted on
+    ``train`` and applied to both."""
+    b, bt = spline_basis(train[:, [j]], N_KNOTS, test[:, [j]])
+    return b, bt
 
 
 class HeldOutSplit:
@@ -225,7 +217,12 @@ def heldout_gain(
     return gain / len(test)
 
 
-def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: bool) -> float:
+def bic_penalty(
+    graph: EndpointGraph,
+    train: npt.NDArray[np.float64],
+    discrete: bool,
+    split: HeldOutSplit | None = None,
+) -> float:
     """Schwarz's penalty per row, ``dof · log(n) / (2 n)``, for the parameters the graph adds to the
     empty graph (the spline coefficients of each parent, as :func:`additive_rows` fits them;
     ``(r_j − 1)(q_j − 1)`` table entries for a discrete node with ``r_j`` states and ``q_j`` parent
@@ -244,10 +241,9 @@ def bic_penalty(graph: EndpointGraph, train: npt.NDArray[np.float64], discrete: 
         card = train.astype(np.int64).max(axis=0) + 1
         dof = sum((int(card[j]) - 1) * (int(np.prod(card[ps])) - 1) for j, ps in enumerate(parents) if ps)
     else:
-        per_parent = [
-            1 if np.unique(train[:, j]).size <= N_KNOTS + 1 else N_KNOTS + 1 for j in range(train.shape[1])
-        ]
-        dof = sum(per_parent[p] for ps in parents for p in ps)
+        # the coefficients additive_rows fits: each parent's basis width, read off the split's bases
+        sp = split if split is not None else HeldOutSplit(train, train[:0])
+        dof = sum(sp.basis(p)[0].shape[1] for ps in parents for p in ps)
     return float(dof * np.log(n) / (2.0 * n))
 
 
@@ -268,11 +264,12 @@ def oob_gains(
     (which swing with the particular rows left out).
     """
     gains = np.full(len(resamples), np.nan)
-    shared = splits if splits is not None and splits.X is X else HeldOutSplits(X, resamples)
+    given = splits is not None and splits.X is X and splits.resamples is resamples
+    shared = splits if splits is not None and given else HeldOutSplits(X, resamples)
     for rec in result.ok_resamples:
         split = shared.get(rec.resample)
         if rec.graph is not None and len(split.test):
             gains[rec.resample] = heldout_gain(rec.graph, split.train, split.test, discrete, split)
             if penalised:
-                gains[rec.resample] -= bic_penalty(rec.graph, split.train, discrete)
+                gains[rec.resample] -= bic_penalty(rec.graph, split.train, discrete, split)
     return gains
