@@ -18,9 +18,11 @@ Steps:
         the earlier summary: single experts, CEA with the default rule, ``--referee none`` and ``stats``;
     python benchmarks/tune_pool.py compare [--datasets ...] [--rules default,fit] [--drop cam]
                                            [--resamples-only] [--no-propagation]
+                                           [--orientations auto|cpdag|dag]
         the current default panel (less ``--drop``) against its best single expert, table by table, under
         each rule of ``--rules``; ``--resamples-only`` forms beliefs without the full-data fit and
         ``--no-propagation`` assembles without Meek's rules (the ablations of this round's changes);
+        ``--orientations`` reads the experts' DAGs as a run with that setting would (default ``auto``);
     python benchmarks/tune_pool.py add --expert NAME [--datasets ...]
         fits one more expert on a cached panel's own resamples and adds it to the cache.
 
@@ -44,7 +46,13 @@ import numpy as np
 import numpy.typing as npt
 
 from causal_ensemble.assemble import assemble
-from causal_ensemble.beliefs import beliefs_from_graphs, graph_levels
+from causal_ensemble.beliefs import (
+    OrientationScope,
+    beliefs_from_graphs,
+    equivalence_class,
+    graph_levels,
+    panel_beliefs,
+)
 from causal_ensemble.data import Dataset, from_frame
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import brier_score, expected_calibration_error, structure_scores
@@ -204,7 +212,7 @@ def single_rows(panel: CachedPanel) -> list[Row]:
 def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     """CEA on cached expert fits: the same stages as ``discover`` after ``run_panel``."""
     kind = data_kind(panel.discrete)
-    beliefs = [beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in panel.results]
+    beliefs = panel_beliefs(panel.results, panel.X, panel.discrete, names=panel.names).beliefs
     weights_all = reliability_weights(
         panel.results, beliefs, panel.X, panel.resamples, discrete=kind.value == "discrete"
     )
@@ -265,16 +273,21 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
 # --- the weight-rule tournament ------------------------------------------------------------------------
 
 
-def panel_data(panel: CachedPanel, bootstrap: int | None = None, jobs: int = 1) -> PanelData:
+def panel_data(
+    panel: CachedPanel,
+    bootstrap: int | None = None,
+    jobs: int = 1,
+    orientations: OrientationScope = OrientationScope.AUTO,
+) -> PanelData:
     """The rule's view of a cached panel, optionally with only its first ``bootstrap`` resamples (to
-    check that the weights do not move with B)."""
+    check that the weights do not move with B), its beliefs read in ``orientations`` as a run would."""
     results, resamples = list(panel.results), list(panel.resamples)
     if bootstrap is not None and bootstrap < len(resamples):
         resamples = resamples[:bootstrap]
         results = [
             replace(r, resamples=tuple(x for x in r.resamples if x.resample < bootstrap)) for r in results
         ]
-    beliefs = [beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in results]
+    beliefs = panel_beliefs(results, panel.X, panel.discrete, orientations, names=panel.names).beliefs
     _, seed = _split(panel.name)
     return PanelData(results, beliefs, panel.X, resamples, panel.discrete, seed, 60.0, jobs)
 
@@ -524,7 +537,12 @@ def current_panel(panel: CachedPanel, drop: set[str]) -> CachedPanel:
 
 
 def compare(
-    panels: list[CachedPanel], rules: list[str], drop: set[str], resamples_only: bool, propagate: bool
+    panels: list[CachedPanel],
+    rules: list[str],
+    drop: set[str],
+    resamples_only: bool,
+    propagate: bool,
+    orientations: OrientationScope = OrientationScope.AUTO,
 ) -> None:
     """Each table's default panel: its best single expert and the pool under each rule."""
     totals = {k: [0.0, 0.0, 0.0, 0.0, 0] for k in rules}
@@ -540,15 +558,24 @@ def compare(
         bf = max(singles, key=lambda r: r.dir_f1)
         best_total[0] += bs.shd
         best_total[1] += bf.dir_f1
-        data = panel_data(panel)
+        data = panel_data(panel, orientations=orientations)
         if resamples_only:
+            scope = panel_beliefs([], panel.X, panel.discrete, orientations).scope
             beliefs = [
-                beliefs_from_graphs(r.name, r.resample_graphs or r.graphs) if r.graphs else None
+                beliefs_from_graphs(
+                    r.name,
+                    [
+                        equivalence_class(g) if scope is OrientationScope.CPDAG else g
+                        for g in (r.resample_graphs or r.graphs)
+                    ],
+                )
+                if r.graphs
+                else None
                 for r in panel.results
             ]
             data = replace(data, beliefs=beliefs)
         cells = []
-        half = panel_data(panel, bootstrap=max(len(panel.resamples) // 2, 1))
+        half = panel_data(panel, bootstrap=max(len(panel.resamples) // 2, 1), orientations=orientations)
         for k in rules:
             w = COMPARE_RULES[k]().weights(data)
             wh = COMPARE_RULES[k]().weights(half)
@@ -622,6 +649,12 @@ def main() -> None:
     parser.add_argument(
         "--no-propagation", action="store_true", help="compare: assembly without Meek's rules"
     )
+    parser.add_argument(
+        "--orientations",
+        default="auto",
+        choices=[o.value for o in OrientationScope],
+        help="compare: read expert DAGs as CPDAGs (cpdag), as drawn (dag), or cpdag on Gaussian tables",
+    )
     parser.add_argument("--expert", default="cam", help="add: the expert to fit on cached panels")
     parser.add_argument("--datasets", default=DEFAULT_DATASETS, help="name[@seed],... (default: all)")
     parser.add_argument("--bootstrap", type=int, default=10)
@@ -672,6 +705,7 @@ def main() -> None:
             drop,
             args.resamples_only,
             not args.no_propagation,
+            OrientationScope(args.orientations),
         )
         return
     if args.step == "tournament":

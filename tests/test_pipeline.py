@@ -42,6 +42,7 @@ def test_ensemble_follows_the_estimator_contract() -> None:
         ({"experts": ["pc", "pc"]}, "experts"),
         ({"referee": "oracle"}, "referee"),
         ({"llm_budget": -1}, "llm_budget"),
+        ({"orientations": "sideways"}, "orientations"),
     ],
 )
 def test_parameter_errors_name_the_parameter_not_a_flag(params: dict[str, object], name: str) -> None:
@@ -152,3 +153,20 @@ def test_graph_json_records_each_experts_weight_per_level_and_reads_it_back() ->
         assert x["weights"]["adjacency"] == x["weight"] and 0.0 < x["weights"]["orientation"] <= 1.0
     assert sum(x["weights"]["orientation"] for x in doc["experts"]) == pytest.approx(1.0, abs=1e-5)
     assert EnsembleResult.from_dict(doc).to_dict() == doc
+
+
+def test_a_gaussian_table_is_oriented_only_up_to_equivalence() -> None:
+    """On a linear-Gaussian chain, DirectLiNGAM's arrows are guesses: ``auto`` reads them as its CPDAG,
+    says so in the notes, and leaves the chain undirected; ``dag`` keeps them."""
+    rng = np.random.default_rng(3)
+    x0 = rng.standard_normal(1500)
+    x1 = 0.9 * x0 + rng.standard_normal(1500)
+    frame = pd.DataFrame({"a": x0, "b": x1, "c": 0.9 * x1 + rng.standard_normal(1500)})
+    kw = {"experts": ["directlingam"], "n_bootstrap": 2, "cache": False, "referee": "none"}
+    auto = discover(frame, **kw)  # type: ignore[arg-type]
+    assert auto.settings["orientations"] == "cpdag"
+    assert any("joint Gaussian" in n for n in auto.notes)
+    assert {e.type for e in auto.edges} == {"undirected"}
+    kept = discover(frame, orientations="dag", **kw)  # type: ignore[arg-type]
+    assert kept.settings["orientations"] == "dag"
+    assert all(e.type == "directed" for e in kept.edges)

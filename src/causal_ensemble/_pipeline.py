@@ -42,7 +42,13 @@ from causal_ensemble._result import (
     Variable,
 )
 from causal_ensemble.assemble import AssembledGraph, EdgeType, SettledBy, assemble
-from causal_ensemble.beliefs import ExpertBeliefs, beliefs_from_graphs, expert_agreement
+from causal_ensemble.beliefs import (
+    ExpertBeliefs,
+    OrientationScope,
+    expert_agreement,
+    panel_beliefs,
+    parse_orientation_scope,
+)
 from causal_ensemble.data import Dataset, Knowledge, from_frame, load_table
 from causal_ensemble.experts import (
     BootstrapResult,
@@ -139,6 +145,7 @@ class PanelFit:
     notes: tuple[str, ...]
     seconds: float
     pooling_seconds: float
+    orientations: OrientationScope = OrientationScope.DAG
 
     @property
     def beliefs(self) -> tuple[ExpertBeliefs, ...]:
@@ -177,7 +184,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
     ``budget`` (seconds, ``None`` for none) bounds a run with the default number of resamples: the default
     B becomes a ceiling, resamples are handed to the experts while their measured cost fits, and
     ``early_stopping`` ends an expert's resampling once its beliefs settle. A chosen ``n_bootstrap`` is
-    fitted in full, budget or not.
+    fitted in full, budget or not. ``orientations`` (an :class:`OrientationScope`) reads every expert's
+    DAG as its Markov equivalence class (``cpdag``), as drawn (``dag``), or decides by testing whether
+    the table is consistent with a joint Gaussian, where only the class is identifiable (``auto``).
 
     After :meth:`fit`: ``result_`` (the :class:`EnsembleResult`) and ``panel_fit_`` (the expert stage).
     """
@@ -202,6 +211,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         cache: FitCache | str | Path | bool | None = None,
         budget: float | None = DEFAULT_BUDGET,
         early_stopping: EarlyStopping | None = EarlyStopping(),  # noqa: B008 - frozen, never mutated
+        orientations: str | OrientationScope = OrientationScope.AUTO,
     ) -> None:
         self.experts = experts
         self.referee = referee
@@ -220,6 +230,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         self.cache = cache
         self.budget = budget
         self.early_stopping = early_stopping
+        self.orientations = orientations
 
     # --- validation -------------------------------------------------------------------------------
 
@@ -239,6 +250,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             raise ParameterError("budget", f"must be > 0 seconds (or None for no budget), got {self.budget}")
         if self.early_stopping is not None and not isinstance(self.early_stopping, EarlyStopping):
             raise ParameterError("early_stopping", "must be an EarlyStopping rule or None")
+        parse_orientation_scope(self.orientations)
         if self.memory_limit is not None and not self.memory_limit > 0:
             raise ParameterError("memory_limit", f"must be > 0 MB, got {self.memory_limit}")
         if self.experts is not None:
@@ -353,7 +365,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             if owned and client is not None:
                 client.close()
         pool_start = time.perf_counter()
-        beliefs = [beliefs_from_graphs(r.name, r.graphs) if r.graphs else None for r in runs]
+        read = panel_beliefs(runs, X, disc, self.orientations, names=ds.names)
+        beliefs = read.beliefs
+        scope_note = read.note()
         alive = [k for k, b in enumerate(beliefs) if b is not None]
         if not alive:  # the error says it all: no warning lines before it
             errors = "; ".join(f"{r.name}: {r.error}" for r in runs)
@@ -375,7 +389,12 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             pool=pool,
             knowledge=knowledge,
             masks=masks,
-            notes=(*plan.notes, *_resampling_notes(runs, self.budget if planned else None)),
+            notes=(
+                *plan.notes,
+                *_resampling_notes(runs, self.budget if planned else None),
+                *((scope_note,) if scope_note else ()),
+            ),
+            orientations=read.scope,
             seconds=time.perf_counter() - start,
             pooling_seconds=time.perf_counter() - pool_start,
         )
@@ -462,6 +481,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
                 "data_kind": fit.kind.value,
                 "n_rows": ds.n_rows,
                 "weights_rule": fit.weights.rule,
+                "orientations": str(fit.orientations),
                 "knowledge": _knowledge_dict(fit.knowledge),
             },
             seed=self.seed,

@@ -8,12 +8,24 @@ from causal_ensemble.beliefs._levels import (
     graph_levels,
     reachability,
 )
+from causal_ensemble.beliefs._scope import (
+    OrientationScope,
+    PanelBeliefs,
+    equivalence_class,
+    panel_beliefs,
+    parse_orientation_scope,
+)
 
 __all__ = [
     "ExpertBeliefs",
     "GraphLevels",
+    "OrientationScope",
+    "PanelBeliefs",
     "beliefs_from_graphs",
+    "equivalence_class",
     "expert_agreement",
     "graph_levels",
+    "panel_beliefs",
+    "parse_orientation_scope",
     "reachability",
 ]

@@ -18,6 +18,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from causal_ensemble._errors import CausalEnsembleError, InputError, ParameterError
+from causal_ensemble.beliefs import OrientationScope
 from causal_ensemble.benchmarks import SuiteName
 from causal_ensemble.referee import RefereeKind
 from causal_ensemble.report import ExportFormat
@@ -200,6 +201,14 @@ def discover(
             "fits exactly B whatever the budget."
         ),
     ] = 120.0,
+    orientations: Annotated[
+        OrientationScope,
+        typer.Option(
+            help="How far experts' orientations are believed: cpdag reads each expert's DAG as its "
+            "equivalence class, dag as drawn, auto chooses cpdag when the table looks jointly Gaussian.",
+            case_sensitive=False,
+        ),
+    ] = OrientationScope.AUTO,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
     from causal_ensemble._pipeline import Ensemble
@@ -226,6 +235,7 @@ def discover(
         scheduler=scheduler,
         cache=fit_cache if fit_cache is not None else False,
         budget=None if budget == 0 else budget,
+        orientations=orientations,
     )
     ensemble._check_params()  # every flag checked before the data is read
     ds = load_table(data, types=_parse_types(types), missing="drop" if drop_missing else "error")

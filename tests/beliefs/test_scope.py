@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from causal_ensemble import ParameterError
+from causal_ensemble.beliefs import (
+    OrientationScope,
+    equivalence_class,
+    panel_beliefs,
+    parse_orientation_scope,
+)
+from causal_ensemble.experts import EndpointGraph, Mark
+from causal_ensemble.experts._execution import BootstrapResult, FitRecord, FitStatus
+from causal_ensemble.experts._registry import make_expert
+
+
+def _dag(d: int, edges: list[tuple[int, int]]) -> EndpointGraph:
+    a = np.zeros((d, d), dtype=int)
+    for i, j in edges:
+        a[i, j] = 1
+    return EndpointGraph.from_dag(a)
+
+
+def test_a_chain_dag_becomes_undirected_and_a_collider_stays() -> None:
+    chain = equivalence_class(_dag(3, [(0, 1), (1, 2)]))
+    assert chain.adjacency().sum() == 4
+    assert not chain.directed().any()
+    collider = equivalence_class(_dag(3, [(0, 2), (1, 2)]))
+    assert collider.directed()[0, 2] and collider.directed()[1, 2]
+    # a compelled edge below a collider stays directed too (Meek's first rule)
+    longer = equivalence_class(_dag(4, [(0, 2), (1, 2), (2, 3)]))
+    assert longer.directed()[2, 3]
+
+
+def test_graphs_that_are_not_dags_are_left_alone() -> None:
+    m = np.zeros((3, 3), dtype=np.int8)
+    m[0, 1], m[1, 0] = Mark.CIRCLE, Mark.ARROW  # a PAG edge 1 o-> 0 ... kept as it is
+    pag = EndpointGraph(m)
+    assert equivalence_class(pag) is pag
+    cyclic = _dag(3, [(0, 1), (1, 2)]).with_edge(2, 0, Mark.TAIL, Mark.ARROW)
+    assert equivalence_class(cyclic) is cyclic
+    empty = EndpointGraph.empty(3)
+    assert equivalence_class(empty) is empty
+
+
+def _run(graph: EndpointGraph) -> BootstrapResult:
+    rec = FitRecord("directlingam", -1, FitStatus.OK, 0.0, graph)
+    return BootstrapResult(make_expert("directlingam"), rec, (rec,))
+
+
+def _table(noise: str) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    n = 2000
+    e = (lambda: rng.standard_normal(n)) if noise == "gaussian" else (lambda: rng.uniform(-1, 1, n))
+    x0 = e()
+    x1 = x0 + e()
+    return np.column_stack([x0, x1, x1 + e()])
+
+
+def test_auto_reads_dags_as_equivalence_classes_only_on_gaussian_tables() -> None:
+    run = _run(_dag(3, [(0, 1), (1, 2)]))
+    cont = np.zeros(3, dtype=bool)
+    gauss = panel_beliefs([run], _table("gaussian"), cont)
+    assert gauss.scope is OrientationScope.CPDAG
+    b = gauss.beliefs[0]
+    assert b is not None and b.orientation[0, 1] == 0.5 and b.adjacency[0, 1] == 1.0
+    assert gauss.note() is not None and "--orientations dag" in (gauss.note() or "")
+    uniform = panel_beliefs([run], _table("uniform"), cont)
+    assert uniform.scope is OrientationScope.DAG and uniform.note() is None
+    assert uniform.beliefs[0] is not None and uniform.beliefs[0].orientation[0, 1] == 1.0
+
+
+def test_a_chosen_scope_is_used_without_testing() -> None:
+    run = _run(_dag(3, [(0, 1), (1, 2)]))
+    cont = np.zeros(3, dtype=bool)
+    kept = panel_beliefs([run], _table("gaussian"), cont, "dag")
+    assert kept.check is None and kept.beliefs[0] is not None and kept.beliefs[0].orientation[0, 1] == 1.0
+    reduced = panel_beliefs([run], _table("uniform"), cont, OrientationScope.CPDAG)
+    assert reduced.beliefs[0] is not None and reduced.beliefs[0].orientation[0, 1] == 0.5
+    assert reduced.note() is None  # chosen by the user: nothing to explain
+
+
+def test_an_expert_without_graphs_has_no_beliefs() -> None:
+    failed = BootstrapResult(make_expert("pc"), FitRecord("pc", -1, FitStatus.FAILED, 0.0, None, "boom"))
+    assert panel_beliefs([failed], _table("gaussian"), np.zeros(3, dtype=bool)).beliefs == [None]
+
+
+def test_unknown_scope_names_the_parameter() -> None:
+    with pytest.raises(ParameterError, match="orientations"):
+        parse_orientation_scope("sideways")
