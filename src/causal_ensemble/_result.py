@@ -131,6 +131,7 @@ class RefereeReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     fallbacks: int = 0
+    unreviewed: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class EnsembleResult:
                 "prompt_tokens": self.referee.prompt_tokens,
                 "completion_tokens": self.referee.completion_tokens,
                 "fallbacks": self.referee.fallbacks,
+                "unreviewed": self.referee.unreviewed,
             },
             "contested": [
                 {

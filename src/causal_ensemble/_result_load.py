@@ -156,6 +156,7 @@ def result_from_dict(obj: Mapping[str, Any], *, source: str = "graph.json") -> E
                 prompt_tokens=int(ref.get("prompt_tokens") or 0),
                 completion_tokens=int(ref.get("completion_tokens") or 0),
                 fallbacks=int(ref.get("fallbacks") or 0),
+                unreviewed=int(ref.get("unreviewed") or 0),
             ),
             contested=tuple(
                 ContestedRecord(

@@ -18,6 +18,9 @@ def test_scale_benchmark_measures_a_real_run() -> None:
     assert len(row.experts) >= 5  # the default continuous panel at d = 4
     assert row.wall_s > 0 and row.fit_s > 0 and row.peak_mb > 0
     assert math.isfinite(row.ratio)
+    # the wall time split by stage: experts, weights, referee, and the rest (assembly, result)
+    assert 0 < row.panel_s < row.wall_s and row.pooling_s > 0 and row.referee_s >= 0 and row.referee
+    assert row.panel_s + row.pooling_s + row.referee_s <= row.wall_s
     table = format_table(rows)
     assert table.splitlines()[2].startswith("| 4 | local |")
 

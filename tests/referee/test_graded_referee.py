@@ -126,3 +126,22 @@ def test_a_failed_graded_question_falls_back_and_is_reported() -> None:
     (v,) = ref.referee([c], context(pool))
     assert v.by == "stats" and ref.report().fallbacks == 1
     assert "log-probabilities" in ref.report().failures[0]
+
+
+def test_past_the_runs_deadline_decisions_stay_with_the_pool_and_are_counted() -> None:
+    """A budget's end stops both referees before the next decision: no model call, no diagnostics."""
+    import dataclasses
+    import time
+
+    pool = split_pool()
+    late = dataclasses.replace(context(pool), deadline=time.monotonic() - 1.0)
+    contested = [Contested(0, 1, Level.ADJACENCY, 0.5, 0.5), Contested(0, 1, Level.ORIENTATION, 0.6, 0.5)]
+    model = _model({("A", "B", True): 0.9})
+    llm = _referee(model, SKILLED)
+    assert llm.referee(contested, late) == [] and not model.calls
+    assert llm.report().unreviewed == 2
+    stats = StatsReferee()
+    assert stats.referee(contested, late) == [] and stats.report().unreviewed == 2
+    # with time left, nothing is skipped
+    on_time = dataclasses.replace(late, deadline=time.monotonic() + 60.0)
+    assert len(StatsReferee().referee(contested, on_time)) == 2

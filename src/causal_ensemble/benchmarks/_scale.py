@@ -41,6 +41,10 @@ class ScaleRow:
     fit_s: float  # seconds inside fits, summed over every expert and resample
     peak_mb: float
     failed: tuple[str, ...]
+    panel_s: float = float("nan")  # wall seconds of the expert stage (fits, scheduling, workers)
+    pooling_s: float = float("nan")  # the weight rule and the pool
+    referee_s: float = float("nan")
+    referee: str = ""
 
     @property
     def ideal_s(self) -> float:
@@ -59,7 +63,7 @@ def _peak_mb() -> float:
 
 def run_one(d: int, n: int, backend: str, cores: int, n_bootstrap: int | None, seed: int = 0) -> ScaleRow:
     """One ensemble run in this process (the CLI of this module runs it in a fresh subprocess)."""
-    from causal_ensemble._pipeline import discover
+    from causal_ensemble._pipeline import Ensemble
     from causal_ensemble.data import from_frame
     from causal_ensemble.data.datasets import load_dataset
 
@@ -75,8 +79,9 @@ def run_one(d: int, n: int, backend: str, cores: int, n_bootstrap: int | None, s
         client = Client(cluster)  # type: ignore[no-untyped-call]
     try:
         start = time.perf_counter()
-        result = discover(ds, n_bootstrap=n_bootstrap, seed=seed, n_jobs=cores, scheduler=client)
+        est = Ensemble(n_bootstrap=n_bootstrap, seed=seed, n_jobs=cores, scheduler=client).fit(ds)
         wall = time.perf_counter() - start
+        result = est.result_
     finally:
         if client is not None:
             client.close()  # type: ignore[no-untyped-call]
@@ -93,6 +98,10 @@ def run_one(d: int, n: int, backend: str, cores: int, n_bootstrap: int | None, s
         fit_s=sum(x.seconds for x in result.experts),
         peak_mb=_peak_mb(),
         failed=tuple(f"{x.name}: {x.status}" for x in result.experts if x.n_ok < x.n_fits),
+        panel_s=est.panel_fit_.seconds - est.panel_fit_.pooling_seconds,
+        pooling_s=est.panel_fit_.pooling_seconds,
+        referee_s=result.referee.seconds,
+        referee=str(result.referee.kind),
     )
 
 
@@ -134,13 +143,16 @@ def scale_benchmark(
 
 def format_table(rows: Sequence[ScaleRow]) -> str:
     lines = [
-        "| d | backend | experts | B | wall s | fit s | ideal s | wall/ideal | peak MB | not ok |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| d | backend | experts | B | wall s | fit s | ideal s | wall/ideal | expert stage s | weights s "
+        "| referee s | rest s | peak MB | not ok |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        rest = r.wall_s - r.panel_s - r.pooling_s - r.referee_s
         lines.append(
             f"| {r.d} | {r.backend} | {len(r.experts)} | {r.n_bootstrap} | {r.wall_s:.1f} | {r.fit_s:.1f} | "
-            f"{r.ideal_s:.1f} | {r.ratio:.2f} | {r.peak_mb:.0f} | {'; '.join(r.failed) or '-'} |"
+            f"{r.ideal_s:.1f} | {r.ratio:.2f} | {r.panel_s:.1f} | {r.pooling_s:.1f} | "
+            f"{r.referee_s:.1f} ({r.referee}) | {rest:.1f} | {r.peak_mb:.0f} | {'; '.join(r.failed) or '-'} |"
         )
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ why a referee cannot add an edge: the pool is recomputed from the experts' own b
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,10 +44,15 @@ class RefereeContext:
     values: npt.NDArray[np.float64]
     discrete: npt.NDArray[np.bool_]
     knowledge: Knowledge | None = None
+    deadline: float | None = None  # time.monotonic() after which no decision is reviewed
 
     @property
     def n_rows(self) -> int:
         return int(self.values.shape[0])
+
+    def out_of_time(self) -> bool:
+        """Whether the run's budget is spent: the decisions not reviewed yet stay with the pool."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
 
 def level_weights(pool: Pool, level: Level) -> dict[str, float]:
@@ -68,6 +74,7 @@ class RefereeSummary:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     fallbacks: int = 0  # decisions an LLM referee handed to the statistical referee
+    unreviewed: int = 0  # contested decisions left to the pool because the run's time was spent
 
 
 @runtime_checkable

@@ -89,6 +89,7 @@ class LLMReferee:
         self.disguise_names = disguise_names
         self.model: str | None = session.label
         self._fallbacks = 0
+        self._unreviewed = 0
         self._failures: list[str] = []
         notes: tuple[str, ...] = ()
         if calibration is None:
@@ -132,6 +133,7 @@ class LLMReferee:
             prompt_tokens=st.prompt_tokens,
             completion_tokens=st.completion_tokens,
             fallbacks=self._fallbacks,
+            unreviewed=self._unreviewed,
         )
 
     def referee(self, contested: Sequence[Contested], context: RefereeContext) -> list[Verdict]:
@@ -144,7 +146,11 @@ class LLMReferee:
         graded_memo: dict[tuple[QuestionForm, int, int], float] = {}
         # the closest calls first: when the question budget runs out, what is left is what the pool was
         # surest of, and goes to the statistical referee
-        for c in sorted(contested, key=lambda c: (abs(c.pooled - c.threshold), c.i, c.j)):
+        ordered = sorted(contested, key=lambda c: (abs(c.pooled - c.threshold), c.i, c.j))
+        for k, c in enumerate(ordered):
+            if context.out_of_time():
+                self._unreviewed += len(ordered) - k
+                break
             try:
                 if self.style is PromptStyle.GRADED:
                     verdict = self._graded(c, context, shown, graded_memo)
