@@ -368,7 +368,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         pool_start = time.perf_counter()
         read = panel_beliefs(runs, X, disc, self.orientations, names=ds.names)
         beliefs = read.beliefs
-        scope_note = read.note()
+        scope_notes = read.notes()
         alive = [k for k, b in enumerate(beliefs) if b is not None]
         if not alive:  # the error says it all: no warning lines before it
             errors = "; ".join(f"{r.name}: {r.error}" for r in runs)
@@ -393,7 +393,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             notes=(
                 *plan.notes,
                 *_resampling_notes(runs, self.budget if planned else None),
-                *((scope_note,) if scope_note else ()),
+                *scope_notes,
             ),
             orientations=read.scope,
             seconds=time.perf_counter() - start,

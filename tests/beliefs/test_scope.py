@@ -10,6 +10,7 @@ from causal_ensemble.beliefs import (
     panel_beliefs,
     parse_orientation_scope,
 )
+from causal_ensemble.beliefs._scope import linear_model_check
 from causal_ensemble.experts import EndpointGraph, Mark
 from causal_ensemble.experts._execution import BootstrapResult, FitRecord, FitStatus
 from causal_ensemble.experts._registry import make_expert
@@ -65,9 +66,9 @@ def test_auto_reads_dags_as_equivalence_classes_only_on_gaussian_tables() -> Non
     assert gauss.scope is OrientationScope.CPDAG
     b = gauss.beliefs[0]
     assert b is not None and b.orientation[0, 1] == 0.5 and b.adjacency[0, 1] == 1.0
-    assert gauss.note() is not None and "--orientations dag" in (gauss.note() or "")
+    assert any("--orientations dag" in n for n in gauss.notes())
     uniform = panel_beliefs([run], _table("uniform"), cont)
-    assert uniform.scope is OrientationScope.DAG and uniform.note() is None
+    assert uniform.scope is OrientationScope.DAG and uniform.notes() == () and not uniform.misfit
     assert uniform.beliefs[0] is not None and uniform.beliefs[0].orientation[0, 1] == 1.0
 
 
@@ -78,7 +79,7 @@ def test_a_chosen_scope_is_used_without_testing() -> None:
     assert kept.check is None and kept.beliefs[0] is not None and kept.beliefs[0].orientation[0, 1] == 1.0
     reduced = panel_beliefs([run], _table("uniform"), cont, OrientationScope.CPDAG)
     assert reduced.beliefs[0] is not None and reduced.beliefs[0].orientation[0, 1] == 0.5
-    assert reduced.note() is None  # chosen by the user: nothing to explain
+    assert reduced.notes() == ()  # chosen by the user: nothing to explain
 
 
 def test_an_expert_without_graphs_has_no_beliefs() -> None:
@@ -89,3 +90,36 @@ def test_an_expert_without_graphs_has_no_beliefs() -> None:
 def test_unknown_scope_names_the_parameter() -> None:
     with pytest.raises(ParameterError, match="orientations"):
         parse_orientation_scope("sideways")
+
+
+def _nonlinear(heteroscedastic: bool) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    n = 2000
+    x0 = rng.uniform(-2, 2, n)
+    if heteroscedastic:
+        x1 = 0.8 * x0 + (0.2 + np.abs(x0)) * rng.uniform(-1, 1, n)
+    else:
+        x1 = np.tanh(2 * x0) + 0.3 * rng.uniform(-1, 1, n)
+    return np.column_stack([x0, x1, x1 + 0.5 * rng.uniform(-1, 1, n)])
+
+
+def test_the_linear_model_check_sees_curves_and_changing_spread() -> None:
+    chain = _dag(3, [(0, 1), (1, 2)])
+    assert linear_model_check(chain, _table("uniform"))[0] > 0.05
+    p, node = linear_model_check(chain, _nonlinear(heteroscedastic=False))
+    assert p < 1e-6 and node == 1
+    assert linear_model_check(chain, _nonlinear(heteroscedastic=True))[0] < 1e-6
+    assert linear_model_check(EndpointGraph.empty(3), _table("uniform")) == (1.0, -1)
+
+
+def test_auto_reads_a_linear_expert_as_a_cpdag_where_its_model_fails_on_its_graph() -> None:
+    run = _run(_dag(3, [(0, 1), (1, 2)]))
+    read = panel_beliefs([run], _nonlinear(heteroscedastic=False), np.zeros(3, dtype=bool), names="abc")
+    assert read.scope is OrientationScope.DAG  # not Gaussian, but directlingam's model fails
+    assert set(read.misfit) == {"directlingam"} and "'b'" in read.misfit["directlingam"]
+    b = read.beliefs[0]
+    assert b is not None and b.orientation[0, 1] == 0.5
+    assert any("linear model does not fit" in n for n in read.notes())
+    # a chosen 'dag' checks nothing
+    kept = panel_beliefs([run], _nonlinear(heteroscedastic=False), np.zeros(3, dtype=bool), "dag")
+    assert not kept.misfit and kept.beliefs[0] is not None and kept.beliefs[0].orientation[0, 1] == 1.0
