@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from causal_ensemble import ParameterError
@@ -50,10 +51,13 @@ def _run(graph: EndpointGraph) -> BootstrapResult:
     return BootstrapResult(make_expert("directlingam"), rec, (rec,))
 
 
-def _table(noise: str) -> np.ndarray:
+def _table(noise: str) -> npt.NDArray[np.float64]:
     rng = np.random.default_rng(0)
     n = 2000
-    e = (lambda: rng.standard_normal(n)) if noise == "gaussian" else (lambda: rng.uniform(-1, 1, n))
+
+    def e() -> npt.NDArray[np.float64]:
+        return rng.standard_normal(n) if noise == "gaussian" else rng.uniform(-1, 1, n)
+
     x0 = e()
     x1 = x0 + e()
     return np.column_stack([x0, x1, x1 + e()])
@@ -92,7 +96,7 @@ def test_unknown_scope_names_the_parameter() -> None:
         parse_orientation_scope("sideways")
 
 
-def _nonlinear(heteroscedastic: bool) -> np.ndarray:
+def _nonlinear(heteroscedastic: bool) -> npt.NDArray[np.float64]:
     rng = np.random.default_rng(1)
     n = 2000
     x0 = rng.uniform(-2, 2, n)

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from causal_ensemble import ParameterError
 from causal_ensemble.data import check_gaussianity
 
 
-def _chain(n: int, noise: str, seed: int, nonlinear: bool = False) -> np.ndarray:
+def _chain(n: int, noise: str, seed: int, nonlinear: bool = False) -> npt.NDArray[np.float64]:
     """x0 -> x1 -> x2 -> x3 with the given noise."""
     rng = np.random.default_rng(seed)
 
-    def e() -> np.ndarray:
+    def e() -> npt.NDArray[np.float64]:
         if noise == "uniform":
             return rng.uniform(-np.sqrt(3), np.sqrt(3), n)
         return rng.standard_normal(n)
