@@ -89,7 +89,7 @@ from causal_ensemble.referee import (
     resolve_auto,
 )
 
-AUTO_REFEREE_SHARE = 0.5  # the automatic LLM referee's time, as a share of the experts' wall time
+AUTO_REFEREE_SHARE = 1 / 3  # the automatic LLM referee's time, as a share of the experts' wall time
 logger = logging.getLogger(__name__)
 
 IntVector = npt.NDArray[np.int64]
@@ -421,11 +421,12 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         contested = find_contested(pooled, settings)
         ref: Referee = referee if referee is not None else NoReferee()
         if isinstance(ref, LLMReferee) and self._auto_referee():
-            # an automatic referee adds at most half the experts' wall time, within the budget (what the
-            # panel left of it); a chosen --referee llm asks its --llm-budget questions whatever the time.
-            # Half, not all: its measured gain is small (mean SHD 17.50 -> 17.25 on four panels,
-            # `python benchmarks/referee_panels.py`), and with as much time as the experts a default run on
-            # 2 cores took 37 s at d = 10 and 71 s at d = 20 (targets 30 and 60)
+            # an automatic referee adds at most a third of the experts' wall time, within the budget (what
+            # the panel left of it); a chosen --referee llm asks its --llm-budget questions whatever the time.
+            # Its measured gain is small (mean SHD 17.50 -> 17.25 on four panels, `python
+            # benchmarks/referee_panels.py`): with as much time as the experts a default run on 2 cores took
+            # 37 s at d = 10 and 71 s at d = 20, with half of it 28 s and 64 s (`python -m
+            # causal_ensemble.benchmarks._scale`; targets 30 and 60), so it gets a third.
             left = AUTO_REFEREE_SHARE * fit.seconds  # fit.seconds includes the weights and the pool
             if self.budget is not None:
                 left = min(left, self.budget - fit.seconds)
