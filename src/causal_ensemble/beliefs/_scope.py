@@ -182,7 +182,8 @@ def panel_beliefs(
             p, node = linear_model_check(full, X)
             if p < MODEL_ALPHA:
                 reduce = True
-                misfit[r.name] = f"the residual of {label[node]!r} on its parents, corrected p = {p:.2g}"
+                shown = f"= {p:.2g}" if p > 0 else "< 1e-300"
+                misfit[r.name] = f"the residual of {label[node]!r} on its parents, corrected p {shown}"
         if reduce:
             graphs = [equivalence_class(g) for g in graphs]
         beliefs.append(beliefs_from_graphs(r.name, graphs))
