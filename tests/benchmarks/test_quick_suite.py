@@ -87,7 +87,22 @@ def test_bad_options_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         (["--methods", "magic"], "--methods"),
         (["--llm", "no-such-backend:x"], "--llm"),
         (["--llm", "local"], "--llm"),
+        (["--bootstrap", "-1"], "--bootstrap"),
     ):
         res = runner.invoke(app, ["benchmark", "--out", str(tmp_path / "x"), *args])
         assert res.exit_code == 2, (args, res.stderr)
         assert word in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_another_bootstrap_is_another_result(tmp_path: Path) -> None:
+    """--bootstrap overrides the suite's B, and its cells are not confused with the suite's own."""
+    base = ["benchmark", "--suite", "quick", "--out", str(tmp_path / "b"), "--datasets", "bn-asia"]
+    base += ["--methods", "cea-none", "--quiet"]
+    assert runner.invoke(app, [*base, "--bootstrap", "1"]).exit_code == 0
+    again = runner.invoke(app, [*base, "--bootstrap", "1"])
+    assert again.exit_code == 0
+    other = runner.invoke(app, [*base, "--bootstrap", "2"])
+    assert other.exit_code == 0
+    # quiet runs print nothing; the cache files say what was computed: one cell per B
+    cached = sorted((tmp_path / "b" / "cache").glob("*.json"))
+    assert len(cached) == 2

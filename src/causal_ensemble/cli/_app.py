@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -478,6 +479,13 @@ def benchmark(
             help="Keep every expert fit in this folder: a rerun into a new --out refits nothing.",
         ),
     ] = None,
+    bootstrap: Annotated[
+        int | None,
+        typer.Option(
+            help="Resamples per expert instead of the suite's (its results are kept apart from the "
+            "suite's own in the cache; with --fit-cache the first B of a larger B are reused)."
+        ),
+    ] = None,
 ) -> None:
     """Run a benchmark suite (resumable) and write runs.csv, results.md, plots and report.html."""
     from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
@@ -487,6 +495,10 @@ def benchmark(
         _scale_suite(out_dir, datasets)
         return
     spec = get_suite(suite)
+    if bootstrap is not None:
+        if bootstrap < 0:
+            raise InputError(f"--bootstrap must be >= 0, got {bootstrap}")
+        spec = dataclasses.replace(spec, n_bootstrap=bootstrap)
     oracle = _benchmark_oracle(llm)
     method_list = methods.split(",") if methods is not None else None
     dataset_list = datasets.split(",") if datasets is not None else None
