@@ -88,6 +88,7 @@ def test_bad_options_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         (["--llm", "no-such-backend:x"], "--llm"),
         (["--llm", "local"], "--llm"),
         (["--bootstrap", "-1"], "--bootstrap"),
+        (["--bootstrap", "3", "--budgeted"], "--budgeted"),
     ):
         res = runner.invoke(app, ["benchmark", "--out", str(tmp_path / "x"), *args])
         assert res.exit_code == 2, (args, res.stderr)
@@ -106,3 +107,11 @@ def test_another_bootstrap_is_another_result(tmp_path: Path) -> None:
     # quiet runs print nothing; the cache files say what was computed: one cell per B
     cached = sorted((tmp_path / "b" / "cache").glob("*.json"))
     assert len(cached) == 2
+
+
+def test_a_budgeted_run_resamples_as_discover_does(tmp_path: Path) -> None:
+    out = tmp_path / "budgeted"
+    args = ["benchmark", "--suite", "quick", "--out", str(out), "--datasets", "bn-asia"]
+    res = runner.invoke(app, [*args, "--methods", "cea-none", "--budgeted"])
+    assert res.exit_code == 0, res.stderr
+    assert "planned within the default budget" in (out / "results.md").read_text()

@@ -129,7 +129,7 @@ class PanelInput:
 
     dataset: Dataset
     experts: tuple[str, ...]
-    n_bootstrap: int
+    n_bootstrap: int | None  # None: planned within the default budget, as a default run does
     seed: int
     n_jobs: int
     time_limit_s: float

@@ -58,6 +58,10 @@ class Stat:
         return f"{self.mean:.{digits}f} ± {self.sd:.{digits}f}"
 
 
+def _b(n_bootstrap: int | None) -> str:
+    return "planned within the default budget" if n_bootstrap is None else str(n_bootstrap)
+
+
 def _stat(values: Iterable[float]) -> Stat:
     v = np.array([x for x in values if not math.isnan(x)], dtype=np.float64)
     if v.size == 0:
@@ -212,7 +216,7 @@ def markdown_report(results: BenchmarkResults) -> str:
     parts = [
         f"# Benchmark `{results.suite.name}`",
         "",
-        results.suite.description + f"; B = {results.suite.n_bootstrap}.",
+        results.suite.description + f"; B = {_b(results.suite.n_bootstrap)}.",
         "",
         _LEGEND,
         "",
@@ -308,7 +312,8 @@ def html_report(results: BenchmarkResults, svgs: dict[str, str]) -> str:
         f"<title>{title}</title><style>body{{font-family:sans-serif;margin:2em}}"
         "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px}"
         "figure{margin:1em 0}</style></head><body>"
-        f"<h1>{title}</h1><p>{html.escape(results.suite.description)}; B = {results.suite.n_bootstrap}.</p>"
+        f"<h1>{title}</h1><p>{html.escape(results.suite.description)}; "
+        f"B = {_b(results.suite.n_bootstrap)}.</p>"
         "<h2>CEA (stats) against the best single expert</h2>"
         f"{_html_table(comparison_lines(compare_with_best_single(rows)))}"
         f"<h2>Plots</h2>{figs}"

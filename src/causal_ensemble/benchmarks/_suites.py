@@ -47,7 +47,7 @@ class SuiteSpec:
     datasets: tuple[DatasetSpec, ...]
     continuous_experts: tuple[str, ...] | None
     discrete_experts: tuple[str, ...] | None
-    n_bootstrap: int
+    n_bootstrap: int | None  # None: as `cea discover` plans it (B within the default budget, early stopping)
     time_limit_s: float
     description: str
 

@@ -486,6 +486,13 @@ def benchmark(
             "suite's own in the cache; with --fit-cache the first B of a larger B are reused)."
         ),
     ] = None,
+    budgeted: Annotated[
+        bool,
+        typer.Option(
+            help="Resample as a default `cea discover` does (B planned for d, within the default "
+            "budget, early stopping) instead of a fixed B."
+        ),
+    ] = False,
 ) -> None:
     """Run a benchmark suite (resumable) and write runs.csv, results.md, plots and report.html."""
     from causal_ensemble.benchmarks import get_suite, parse_methods, plan_cells, run_benchmark, write_results
@@ -498,7 +505,11 @@ def benchmark(
     if bootstrap is not None:
         if bootstrap < 0:
             raise InputError(f"--bootstrap must be >= 0, got {bootstrap}")
+        if budgeted:
+            raise InputError("--bootstrap and --budgeted exclude each other")
         spec = dataclasses.replace(spec, n_bootstrap=bootstrap)
+    if budgeted:
+        spec = dataclasses.replace(spec, n_bootstrap=None)
     oracle = _benchmark_oracle(llm)
     method_list = methods.split(",") if methods is not None else None
     dataset_list = datasets.split(",") if datasets is not None else None
