@@ -196,10 +196,12 @@ def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     small = plan_panel(DataKind.CONTINUOUS, 10)
     assert "ges" in small.experts and small.n_bootstrap == default_bootstrap(10) == 10 and not small.notes
     wide = plan_panel(DataKind.CONTINUOUS, 50)
-    assert "ges" not in wide.experts and "adaptive_notears" not in wide.experts
+    assert "ges" in wide.experts and "adaptive_notears" not in wide.experts
     assert {"pc", "grasp", "dagma"} <= set(wide.experts)
     assert wide.n_bootstrap == default_bootstrap(50) < 20
-    assert any("left out" in n and "ges" in n for n in wide.notes)
+    assert any("left out" in n and "directlingam" in n for n in wide.notes)
+    wider = plan_panel(DataKind.CONTINUOUS, 51)
+    assert "ges" not in wider.experts and any("left out" in n and "ges" in n for n in wider.notes)
     assert any("B = " in n for n in wide.notes)
     kept = plan_panel(DataKind.CONTINUOUS, 50, scale_panel=False, scale_bootstrap=False)
     assert "ges" in kept.experts and not kept.notes

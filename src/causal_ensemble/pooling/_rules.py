@@ -165,7 +165,14 @@ class CorrectedFitRule:
     variance of their mean is Nadeau & Bengio's (2003) corrected resampled-t variance
     ``s² (1/B + n_out/n_in)``: subsamples share most rows, so the deficits are positively correlated and
     ``s²/B`` shrinks to zero while the uncertainty does not. With the correction the weights settle as B
-    grows instead of collapsing onto one expert. The likelihood (``scoring``) uses additive spline
+    grows instead of collapsing onto one expert. The gains are the held-out log-likelihood alone, with no
+    BIC penalty on top: counted per spline coefficient, the penalty charged each parent several
+    parameters, so on a realistic Gaussian network with many weak linear effects (bnlearn magic-irri,
+    d = 64, n = 2000) the judge preferred the sparse experts (GRaSP .32, CAM .30, GES .15) and the pool
+    kept 51 of 102 edges: SHD 65-72 where GES alone had 55. Unpenalised, GES got .47 and the pool 40 /
+    directed F1 .71, better than every expert; over-dense graphs still lose held-out likelihood, and the
+    other experts and the threshold remove most of GES's extra edges (28 -> 4). Cost on the 25 cached
+    panels: mean SHD 6.40 -> 6.52, directed F1 .813 -> .809. The likelihood (``scoring``) uses additive spline
     regressions and a kernel density of the residuals, so it rewards nonlinear parents and, with
     non-Gaussian noise, the causal direction; inside a Gaussian equivalence class it is blind to
     direction, and the orientation weights are the adjacency weights. ``tie``: an expert whose
@@ -193,7 +200,7 @@ class CorrectedFitRule:
         splits = HeldOutSplits(data.X, data.resamples)
         for e, (r, b) in enumerate(zip(data.results, data.beliefs, strict=True)):
             if b is not None and B:
-                gains[e] = oob_gains(r, data.X, data.resamples, data.discrete, penalised=True, splits=splits)
+                gains[e] = oob_gains(r, data.X, data.resamples, data.discrete, penalised=False, splits=splits)
         means = np.array([np.nanmean(g) if np.isfinite(g).any() else -np.inf for g in gains])
         means[~data.alive] = -np.inf
         raw = data.alive.astype(np.float64)
