@@ -200,8 +200,8 @@ def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     assert {"pc", "grasp", "dagma"} <= set(wide.experts)
     assert wide.n_bootstrap == default_bootstrap(50) < 20
     assert any("left out" in n and "directlingam" in n for n in wide.notes)
-    wider = plan_panel(DataKind.CONTINUOUS, 51)
-    assert "ges" not in wider.experts and any("left out" in n and "ges" in n for n in wider.notes)
+    widest = plan_panel(DataKind.CONTINUOUS, 101)
+    assert "ges" not in widest.experts and any("left out" in n and "ges" in n for n in widest.notes)
     assert any("B = " in n for n in wide.notes)
     kept = plan_panel(DataKind.CONTINUOUS, 50, scale_panel=False, scale_bootstrap=False)
     assert "ges" in kept.experts and not kept.notes
