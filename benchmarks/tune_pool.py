@@ -48,8 +48,6 @@ import numpy.typing as npt
 from causal_ensemble.assemble import assemble
 from causal_ensemble.beliefs import (
     OrientationScope,
-    beliefs_from_graphs,
-    equivalence_class,
     graph_levels,
     panel_beliefs,
 )
@@ -560,19 +558,9 @@ def compare(
         best_total[1] += bf.dir_f1
         data = panel_data(panel, orientations=orientations)
         if resamples_only:
-            scope = panel_beliefs([], panel.X, panel.discrete, orientations).scope
-            beliefs = [
-                beliefs_from_graphs(
-                    r.name,
-                    [
-                        equivalence_class(g) if scope is OrientationScope.CPDAG else g
-                        for g in (r.resample_graphs or r.graphs)
-                    ],
-                )
-                if r.graphs
-                else None
-                for r in panel.results
-            ]
+            beliefs = panel_beliefs(
+                panel.results, panel.X, panel.discrete, orientations, names=panel.names, include_full=False
+            ).beliefs
             data = replace(data, beliefs=beliefs)
         cells = []
         half = panel_data(panel, bootstrap=max(len(panel.resamples) // 2, 1), orientations=orientations)

@@ -82,20 +82,18 @@ MODEL_ALPHA = 1e-3
 _KNOTS = 5
 
 
-def _f_test(
-    y: npt.NDArray[np.float64], base: npt.NDArray[np.float64], extra: npt.NDArray[np.float64]
-) -> float:
-    """p-value of the F-test that ``extra`` adds nothing to a least-squares fit of ``y`` on ``base``."""
+def _f_test(resid: npt.NDArray[np.float64], design: npt.NDArray[np.float64], added: int) -> float:
+    """p-value of the F-test that the last ``added`` columns of ``design`` add nothing, given ``resid``, the
+    residual of the fit on its other columns (by Frisch-Waugh, regressing that residual on the whole design
+    leaves the same residual as regressing the response itself)."""
     from scipy import stats
 
-    full = np.column_stack([base, extra])
-    r0 = y - base @ np.linalg.lstsq(base, y, rcond=None)[0]
-    r1 = y - full @ np.linalg.lstsq(full, y, rcond=None)[0]
-    q, dof = extra.shape[1], len(y) - full.shape[1]
-    rss0, rss1 = float(r0 @ r0), float(r1 @ r1)
-    if dof <= 0 or q <= 0 or rss1 <= 0:
+    r1 = resid - design @ np.linalg.lstsq(design, resid, rcond=None)[0]
+    dof = len(resid) - design.shape[1]
+    rss0, rss1 = float(resid @ resid), float(r1 @ r1)
+    if dof <= 0 or added <= 0 or rss1 <= 0:
         return 1.0
-    return float(stats.f.sf(((rss0 - rss1) / q) / (rss1 / dof), q, dof))
+    return float(stats.f.sf(((rss0 - rss1) / added) / (rss1 / dof), added, dof))
 
 
 def linear_model_check(graph: EndpointGraph, X: npt.NDArray[np.float64]) -> tuple[float, int]:
@@ -114,9 +112,10 @@ def linear_model_check(graph: EndpointGraph, X: npt.NDArray[np.float64]) -> tupl
         P = Z[:, parents]
         S = np.column_stack([spline_basis(P[:, [k]], _KNOTS)[0] for k in range(parents.size)])
         linear = np.column_stack([ones, P])
-        tests.append((_f_test(Z[:, j], linear, S), j))
         resid = Z[:, j] - linear @ np.linalg.lstsq(linear, Z[:, j], rcond=None)[0]
-        tests.append((_f_test(resid * resid, ones, S), j))
+        tests.append((_f_test(resid, np.column_stack([linear, S]), S.shape[1]), j))  # a curved trend
+        spread = resid * resid
+        tests.append((_f_test(spread - spread.mean(), np.column_stack([ones, S]), S.shape[1]), j))
     if not tests:
         return 1.0, -1
     p, node = min(tests)
@@ -157,8 +156,12 @@ def panel_beliefs(
     discrete: npt.NDArray[np.bool_],
     scope: OrientationScope | str = OrientationScope.AUTO,
     names: Sequence[str] | None = None,
+    *,
+    include_full: bool = True,
 ) -> PanelBeliefs:
-    """The panel's beliefs in the orientation scope ``scope`` (``auto`` resolved on ``X``)."""
+    """The panel's beliefs in the orientation scope ``scope`` (``auto`` resolved on ``X``), formed from
+    each expert's full-data and resample graphs (``include_full=False``: the resamples alone, the
+    resampling ablation of ``benchmarks/tune_pool.py``; the checks still read the full-data fit)."""
     scope = parse_orientation_scope(scope)
     check = None
     auto = scope is OrientationScope.AUTO
@@ -172,7 +175,7 @@ def panel_beliefs(
         if not r.graphs:
             beliefs.append(None)
             continue
-        graphs = r.graphs
+        graphs = r.graphs if include_full else (r.resample_graphs or r.graphs)
         reduce = scope is OrientationScope.CPDAG
         full = r.full.graph
         if (
@@ -181,7 +184,7 @@ def panel_beliefs(
             and not np.any(discrete)
             and r.expert.family in LINEAR_FAMILIES
             and full is not None
-            and equivalence_class(full) is not full  # a DAG with arrows beyond its class
+            and equivalence_class(full) is not full  # a DAG (a CPDAG or PAG has no arrows to take back)
         ):
             p, node = linear_model_check(full, X)
             if p < MODEL_ALPHA:
