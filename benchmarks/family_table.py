@@ -27,7 +27,9 @@ def _mean(xs: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("runs", type=Path)
-    parser.add_argument("--seed", type=int, default=None, help="keep only this seed of multi-seed tables")
+    parser.add_argument(
+        "--seed", default=None, help="keep only these seeds (comma-separated) of multi-seed tables"
+    )
     parser.add_argument("--method", default="cea-stats")
     args = parser.parse_args()
     with args.runs.open(newline="", encoding="utf-8") as fh:
@@ -36,7 +38,8 @@ def main() -> None:
     for r in rows:
         seeds_of[r["dataset"]].add(r["seed"])
     if args.seed is not None:
-        rows = [r for r in rows if len(seeds_of[r["dataset"]]) == 1 or r["seed"] == str(args.seed)]
+        keep = {x.strip() for x in str(args.seed).split(",")}
+        rows = [r for r in rows if len(seeds_of[r["dataset"]]) == 1 or r["seed"] in keep]
     # family -> method -> table -> (shd, dirF1); a table is (dataset, seed)
     scores: dict[str, dict[str, dict[tuple[str, str], tuple[float, float]]]] = defaultdict(
         lambda: defaultdict(dict)

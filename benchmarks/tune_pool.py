@@ -53,9 +53,10 @@ from causal_ensemble.beliefs import (
 )
 from causal_ensemble.data import Dataset, from_frame
 from causal_ensemble.data.datasets import load_dataset
-from causal_ensemble.evaluate import brier_score, expected_calibration_error, structure_scores
+from causal_ensemble.evaluate import brier_score, expected_calibration_error, shd_cpdag, structure_scores
 from causal_ensemble.experts import (
     BootstrapResult,
+    FitCache,
     make_panel,
     resample_indices,
     resampling_scheme,
@@ -67,6 +68,7 @@ from causal_ensemble.pooling import (
     CorrectedFitRule,
     CrossFitRule,
     ExpertWeights,
+    HeldOutWinsRule,
     LatentTruthRule,
     LookalikeRule,
     MixtureRule,
@@ -106,12 +108,28 @@ class CachedPanel:
 
 
 def _split(spec: str) -> tuple[str, int]:
-    name, _, seed = spec.partition("@")
+    name, _, seed = spec.partition(":")[0].partition("@")
     return name, int(seed or 0)
 
 
+def _rows(spec: str) -> int:
+    """``name@seed:rows`` draws that many rows; otherwise ``--rows``."""
+    _, _, rows = spec.partition(":")
+    return int(rows) if rows else ROWS
+
+
+ROWS = 2000
+"""Rows drawn from a synthetic or bnlearn table (``--rows``); Sachs is always used whole."""
+
+
+def _stem(spec: str) -> str:
+    rows = _rows(spec)
+    suffix = "" if rows == 2000 else f"_n{rows}"
+    return f"{spec.partition(':')[0].replace('@', '_s')}{suffix}"
+
+
 def cache_path(spec: str, bootstrap: int) -> Path:
-    return CACHE / f"{spec.replace('@', '_s')}_B{bootstrap}.pkl"
+    return CACHE / f"{_stem(spec)}_B{bootstrap}.pkl"
 
 
 SCALED = "scaled-"
@@ -123,7 +141,7 @@ def load_table(spec: str) -> tuple[Dataset, npt.NDArray[np.bool_]]:
     columns on arbitrary units."""
     name, seed = _split(spec)
     base = name.removeprefix(SCALED)
-    n = None if base == "sachs" else 2000
+    n = None if base == "sachs" else _rows(spec)
     data = load_dataset(base, n=n, seed=seed)
     frame = data.frame
     if name.startswith(SCALED):
@@ -132,7 +150,9 @@ def load_table(spec: str) -> tuple[Dataset, npt.NDArray[np.bool_]]:
     return from_frame(frame, source=name), data.truth_matrix()
 
 
-def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
+def fit(
+    spec: str, bootstrap: int, jobs: int, time_limit: float, fit_cache: FitCache | None = None
+) -> CachedPanel:
     _, seed = _split(spec)
     ds, truth = load_table(spec)
     X = ds.values
@@ -150,6 +170,7 @@ def fit(spec: str, bootstrap: int, jobs: int, time_limit: float) -> CachedPanel:
         n_jobs=jobs,
         time_limit_s=time_limit,
         resamples=resamples,
+        cache=fit_cache,
     )
     return CachedPanel(
         spec,
@@ -167,9 +188,7 @@ def load(spec: str, bootstrap: int) -> CachedPanel:
     """The cached fits of ``spec`` with ``bootstrap`` resamples, or else with the most resamples cached."""
     path = cache_path(spec, bootstrap)
     if not path.exists():
-        found = sorted(
-            CACHE.glob(f"{spec.replace('@', '_s')}_B*.pkl"), key=lambda q: int(q.stem.rsplit("B", 1)[1])
-        )
+        found = sorted(CACHE.glob(f"{_stem(spec)}_B*.pkl"), key=lambda q: int(q.stem.rsplit("B", 1)[1]))
         if not found:
             raise SystemExit(f"{spec}: no cached fits; run the 'fit' step first")
         path = found[-1]
@@ -519,6 +538,11 @@ COMPARE_RULES: dict[str, Callable[[], WeightRule]] = {
     "latent": lambda: LatentTruthRule(sharpness=1.0),
     "pvalue": OutOfBagPValueRule,
     "uniform": UniformRule,
+    "wins": HeldOutWinsRule,
+    "wins-latent": lambda: MixtureRule([HeldOutWinsRule(), LatentTruthRule(sharpness=1.0)], [0.5, 0.5]),
+    "wins-fit-latent": lambda: MixtureRule(
+        [HeldOutWinsRule(), CorrectedFitRule(), LatentTruthRule(sharpness=1.0)], [1 / 3, 1 / 3, 1 / 3]
+    ),
 }
 
 
@@ -603,6 +627,74 @@ def compare(
         )
 
 
+def _family(name: str) -> str:
+    base = name.removeprefix(SCALED)
+    if base.startswith("synth-"):
+        return "-".join(base.split("-")[1:-1])
+    return base
+
+
+def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: str = "none") -> None:
+    """The suite's family table from cached suite panels (``fit --rows 1000``): one runs.csv row per single
+    expert (its full-data graph) and per rule (``cea-<rule>``, with ``referee``), which
+    ``benchmarks/family_table.py`` reads as it reads a benchmark's."""
+    fields = "dataset,family,seed,method,status,shd,shd_cpdag,directed_f1,ece,brier"
+    lines = [fields]
+    for panel in panels:
+        panel = current_panel(panel, set())
+        name, seed = _split(panel.name)
+        label = name if name == "sachs" else f"{name}@n{len(panel.X)}"
+        head = f"{label},{_family(name)},{seed}"
+
+        def row(
+            method: str,
+            D: npt.NDArray[np.bool_],
+            U: npt.NDArray[np.bool_],
+            ece: float,
+            brier: float,
+            truth: npt.NDArray[np.bool_] = panel.truth,
+            head: str = head,
+        ) -> str:
+            sc = structure_scores(D, U, truth)
+            cp = shd_cpdag(D, U, truth)
+            return f"{head},{method},ok,{sc.shd},{cp},{sc.directed_f1},{ece},{brier}"
+
+        for r in panel.results:
+            g = r.full.graph
+            if g is None:
+                continue
+            D = g.directed()
+            lines.append(row(r.name, D, g.adjacency() & ~D & ~D.T, float("nan"), float("nan")))
+        data = panel_data(panel)
+        alive = [e for e, b in enumerate(data.beliefs) if b is not None]
+        for k in rules:
+            w = COMPARE_RULES[k]().weights(data)
+            pool = Pool([b for b in data.beliefs if b is not None], w.subset(alive))
+            pooled = pool.pooled()
+            if referee != "none":
+                experts = {r.expert.name: r.expert for r in panel.results}
+                context = RefereeContext(tuple(panel.names), {}, pool, experts, panel.X, panel.discrete)
+                contested = find_contested(pooled, PoolSettings())
+                verdicts = make_referee(referee).referee(contested, context) if contested else []
+                pooled, _ = apply_verdicts(pool, pooled, verdicts)
+            graph = assemble(pooled, PoolSettings())
+            skel = panel.truth | panel.truth.T
+            adj = np.clip(pooled.adjacency, 0.0, 1.0)
+            lines.append(
+                row(
+                    f"cea-{k}",
+                    graph.directed_matrix(),
+                    graph.undirected_matrix(),
+                    expected_calibration_error(adj, skel),
+                    brier_score(adj, skel),
+                )
+            )
+        print(f"{panel.name}: done", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out}; python benchmarks/family_table.py {out} --seed 2 --method cea-{rules[0]}")
+
+
 def add_expert(spec: str, bootstrap: int, expert: str, jobs: int) -> None:
     """Fit ``expert`` on a cached panel's full data and own resamples and store it with the panel."""
     path = cache_path(spec, bootstrap)
@@ -630,7 +722,9 @@ def add_expert(spec: str, bootstrap: int, expert: str, jobs: int) -> None:
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("step", choices=("fit", "table", "lookalike", "tournament", "compare", "add"))
+    parser.add_argument(
+        "step", choices=("fit", "table", "lookalike", "tournament", "compare", "add", "families")
+    )
     parser.add_argument("--rules", default="default", help=f"compare: any of {','.join(COMPARE_RULES)}")
     parser.add_argument("--drop", default="", help="compare: experts to leave out of the default panel")
     parser.add_argument("--resamples-only", action="store_true", help="compare: beliefs without the full fit")
@@ -646,6 +740,14 @@ def main() -> None:
     parser.add_argument("--expert", default="cam", help="add: the expert to fit on cached panels")
     parser.add_argument("--datasets", default=DEFAULT_DATASETS, help="name[@seed],... (default: all)")
     parser.add_argument("--bootstrap", type=int, default=10)
+    parser.add_argument("--out", default="results/families.csv", help="families: the runs.csv to write")
+    parser.add_argument("--referee", default="none", help="families: the referee after the pool")
+    parser.add_argument(
+        "--rows", type=int, default=2000, help="rows of synthetic and bnlearn tables (the suite's: 1000)"
+    )
+    parser.add_argument(
+        "--fit-cache", default=None, help="fit: a fit cache directory (e.g. a benchmark's --fit-cache)"
+    )
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--tables", type=int, default=1, help="look-alike tables per dataset")
@@ -655,18 +757,22 @@ def main() -> None:
     )
     args = parser.parse_args()
     specs = [s.strip() for s in args.datasets.split(",") if s.strip()]
+    global ROWS
+    ROWS = args.rows
     if args.step == "fit":
+        fit_cache = FitCache(args.fit_cache) if args.fit_cache else None
         CACHE.mkdir(parents=True, exist_ok=True)
         for spec in specs:
             path = cache_path(spec, args.bootstrap)
             if path.exists():
                 print(f"{spec}: cached at {path}")
                 continue
-            panel = fit(spec, args.bootstrap, args.jobs, args.time_limit)
+            panel = fit(spec, args.bootstrap, args.jobs, args.time_limit, fit_cache)
             with path.open("wb") as fh:
                 pickle.dump(panel.__dict__, fh)
             status = ", ".join(f"{r.name}:{r.status.value}" for r in panel.results)
-            print(f"{spec}: {panel.seconds:.0f} s; {status}", flush=True)
+            hits = f" (fit cache: {fit_cache.hits} hits)" if fit_cache else ""
+            print(f"{spec}: {panel.seconds:.0f} s{hits}; {status}", flush=True)
         return
     if args.step == "lookalike":
         for spec in specs:
@@ -695,6 +801,10 @@ def main() -> None:
             not args.no_propagation,
             OrientationScope(args.orientations),
         )
+        return
+    if args.step == "families":
+        rules = [r.strip() for r in args.rules.split(",") if r.strip()]
+        families([load(s, args.bootstrap) for s in specs], rules, Path(args.out), args.referee)
         return
     if args.step == "tournament":
         tournament(

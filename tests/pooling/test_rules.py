@@ -22,6 +22,7 @@ from causal_ensemble.experts import (
 from causal_ensemble.pooling import (
     CorrectedFitRule,
     ExpertWeights,
+    HeldOutWinsRule,
     LatentTruthRule,
     LookalikeRule,
     PanelData,
@@ -105,7 +106,12 @@ GOOD: dict[str, tuple[float, float] | str] = {
     "grasp": (0.08, 0.15),
     "directlingam": (0.1, 0.05),
 }
-TRUTH_RULES: list[WeightRule] = [default_rule(), LatentTruthRule(), LatentTruthRule(sharpness=1.0)]
+TRUTH_RULES: list[WeightRule] = [
+    default_rule(),
+    LatentTruthRule(),
+    LatentTruthRule(sharpness=1.0),
+    HeldOutWinsRule(),
+]
 
 
 @pytest.mark.parametrize("rule", TRUTH_RULES, ids=lambda r: r.name[:20])
@@ -132,6 +138,18 @@ def test_a_duplicated_expert_does_not_get_double_say(rule: WeightRule) -> None:
         assert doubled.level(level)[2] == pytest.approx(doubled.level(level)[3])
 
 
+def test_held_out_wins_follow_the_expert_that_predicts_best_and_identical_graphs_share() -> None:
+    """On a table drawn from the true DAG, an expert that returns the truth on every resample wins every
+    resample against noisy experts; a second copy of it splits the wins evenly."""
+    sharp = HeldOutWinsRule().weights(_panel({"pc": (0.0, 0.0), "ges": (0.3, 0.3), "grasp": (0.3, 0.3)}))
+    assert sharp.values[0] > 0.9
+    both = HeldOutWinsRule().weights(
+        _panel({"pc": (0.0, 0.0), "ges": (0.3, 0.3), "grasp": (0.3, 0.3), "fci": "copy:pc"})
+    )
+    assert both.values[0] == pytest.approx(both.values[3])
+    assert both.values[0] + both.values[3] > 0.9
+
+
 def test_a_family_counts_as_one_say() -> None:
     """NOTEARS and DAGMA optimise the same loss: identical graphs, one family, shared weight."""
     base: dict[str, tuple[float, float] | str] = {
@@ -144,7 +162,9 @@ def test_a_family_counts_as_one_say() -> None:
     assert doubled[2] + doubled[3] < 1.25 * alone
 
 
-@pytest.mark.parametrize("name", ["uniform", "latent-truth", "corrected-fit", "cross-fit", "oob-rows"])
+@pytest.mark.parametrize(
+    "name", ["uniform", "latent-truth", "corrected-fit", "held-out-wins", "cross-fit", "oob-rows"]
+)
 def test_no_expert_that_produced_graphs_gets_zero_and_failed_ones_do(name: str) -> None:
     data = _panel({**GOOD, "notears": "wrong"})
     beliefs = list(data.beliefs)

@@ -9,6 +9,7 @@ from causal_ensemble.beliefs._levels import (
     reachability,
 )
 from causal_ensemble.beliefs._scope import (
+    FULL_SHARE,
     OrientationScope,
     PanelBeliefs,
     equivalence_class,
@@ -17,6 +18,7 @@ from causal_ensemble.beliefs._scope import (
 )
 
 __all__ = [
+    "FULL_SHARE",
     "ExpertBeliefs",
     "GraphLevels",
     "OrientationScope",

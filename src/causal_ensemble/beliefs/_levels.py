@@ -74,21 +74,30 @@ def graph_levels(graph: EndpointGraph) -> GraphLevels:
     return GraphLevels(adj, orient, anc)
 
 
-def beliefs_from_graphs(expert: str, graphs: Sequence[EndpointGraph]) -> ExpertBeliefs:
-    """Average a sequence of graphs (bootstrap fits) into beliefs; orientation is conditional on adjacency."""
+def beliefs_from_graphs(
+    expert: str, graphs: Sequence[EndpointGraph], weights: Sequence[float] | None = None
+) -> ExpertBeliefs:
+    """Average a sequence of graphs (bootstrap fits) into beliefs, each graph with its ``weights`` entry
+    (default: equal); orientation is conditional on adjacency."""
     if not graphs:
         raise InputError(f"expert {expert!r} has no graphs to form beliefs from")
+    if weights is None:
+        w: npt.NDArray[np.float64] = np.full(len(graphs), 1.0 / len(graphs))
+    else:
+        w = np.asarray(weights, dtype=np.float64)
+        if w.shape != (len(graphs),) or np.any(w < 0) or not np.isfinite(w).all() or w.sum() <= 0:
+            raise InputError(f"expert {expert!r}: need one non-negative weight per graph, not all zero")
+        w = w / w.sum()
     d = graphs[0].n_nodes
     adj = np.zeros((d, d))
     orient_sum = np.zeros((d, d))
     anc = np.zeros((d, d))
-    for g in graphs:
+    for g, wg in zip(graphs, w, strict=True):
         if g.n_nodes != d:
             raise InputError(f"expert {expert!r}: graphs over different numbers of variables")
         lv = graph_levels(g)
-        adj += lv.adjacency
-        orient_sum += lv.adjacency * lv.orientation
-        anc += lv.ancestral
-    n = len(graphs)
-    orient = np.divide(orient_sum, adj, out=np.full((d, d), 0.5), where=adj > 0)
-    return ExpertBeliefs(expert, adj / n, orient, anc / n, n)
+        adj += wg * lv.adjacency
+        orient_sum += wg * lv.adjacency * lv.orientation
+        anc += wg * lv.ancestral
+    orient = np.divide(orient_sum, adj, out=np.full((d, d), 0.5), where=adj > 1e-12)
+    return ExpertBeliefs(expert, np.clip(adj, 0.0, 1.0), orient, anc, len(graphs))

@@ -8,6 +8,7 @@ from causal_ensemble.pooling._lookalike import LookalikeRule
 from causal_ensemble.pooling._pool import Contested, Level, Pool, PooledBeliefs, PoolSettings, find_contested
 from causal_ensemble.pooling._rules import (
     CorrectedFitRule,
+    HeldOutWinsRule,
     MixtureRule,
     OutOfBagPValueRule,
     PanelData,
@@ -26,6 +27,7 @@ __all__ = [
     "CorrectedFitRule",
     "CrossFitRule",
     "ExpertWeights",
+    "HeldOutWinsRule",
     "LatentTruthRule",
     "Level",
     "LookalikeRule",
