@@ -64,3 +64,17 @@ def test_reachability() -> None:
     a[0, 1] = a[1, 2] = True
     r = reachability(a)
     assert r[0, 2] and not r[2, 0] and not r[0, 3]
+
+
+def test_graph_weights_set_each_graphs_share_and_bad_weights_name_the_expert() -> None:
+    a = np.zeros((2, 2), dtype=int)
+    a[0, 1] = 1
+    edge, empty = EndpointGraph.from_dag(a), EndpointGraph.empty(2)
+    b = beliefs_from_graphs("pc", [edge, empty, empty], [2.0, 1.0, 1.0])
+    assert b.adjacency[0, 1] == pytest.approx(0.5)
+    assert b.orientation[0, 1] == 1.0
+    assert beliefs_from_graphs("pc", [edge, empty]).adjacency[0, 1] == pytest.approx(0.5)
+    with pytest.raises(InputError, match="pc"):
+        beliefs_from_graphs("pc", [edge, empty], [1.0])
+    with pytest.raises(InputError, match="pc"):
+        beliefs_from_graphs("pc", [edge, empty], [-1.0, 2.0])

@@ -6,6 +6,7 @@ import pytest
 
 from causal_ensemble import ParameterError
 from causal_ensemble.beliefs import (
+    FULL_SHARE,
     OrientationScope,
     equivalence_class,
     panel_beliefs,
@@ -127,3 +128,33 @@ def test_auto_reads_a_linear_expert_as_a_cpdag_where_its_model_fails_on_its_grap
     # a chosen 'dag' checks nothing
     kept = panel_beliefs([run], _nonlinear(heteroscedastic=False), np.zeros(3, dtype=bool), "dag")
     assert not kept.misfit and kept.beliefs[0] is not None and kept.beliefs[0].orientation[0, 1] == 1.0
+
+
+def _resampled(full: EndpointGraph, resamples: list[EndpointGraph]) -> BootstrapResult:
+    recs = tuple(FitRecord("pc", b, FitStatus.OK, 0.0, g) for b, g in enumerate(resamples))
+    return BootstrapResult(make_expert("pc"), FitRecord("pc", -1, FitStatus.OK, 0.0, full), recs)
+
+
+@pytest.mark.parametrize("B", [2, 4, 20])
+def test_the_full_data_fit_is_a_third_of_the_beliefs_whatever_the_number_of_resamples(B: int) -> None:
+    """An edge of the full fit that no resample found keeps FULL_SHARE of the belief; one every
+    resample found but the full fit missed gets the rest, at every B."""
+    full = _dag(3, [(0, 1)])
+    rest = _dag(3, [(1, 2)])
+    b = panel_beliefs([_resampled(full, [rest] * B)], _table("uniform"), np.zeros(3, dtype=bool), "dag")
+    beliefs = b.beliefs[0]
+    assert beliefs is not None
+    assert beliefs.adjacency[0, 1] == pytest.approx(FULL_SHARE)
+    assert beliefs.adjacency[1, 2] == pytest.approx(1.0 - FULL_SHARE)
+    assert beliefs.orientation[0, 1] == 1.0 and beliefs.orientation[1, 2] == 1.0
+    # the resampling ablation: the resamples alone
+    alone = panel_beliefs(
+        [_resampled(full, [rest] * B)], _table("uniform"), np.zeros(3, dtype=bool), "dag", include_full=False
+    ).beliefs[0]
+    assert alone is not None and alone.adjacency[0, 1] == 0.0 and alone.adjacency[1, 2] == 1.0
+
+
+def test_an_expert_with_only_a_full_fit_believes_it_entirely() -> None:
+    only = _resampled(_dag(3, [(0, 1)]), [])
+    b = panel_beliefs([only], _table("uniform"), np.zeros(3, dtype=bool), "dag").beliefs[0]
+    assert b is not None and b.adjacency[0, 1] == 1.0
