@@ -78,3 +78,20 @@ def test_graph_weights_set_each_graphs_share_and_bad_weights_name_the_expert() -
         beliefs_from_graphs("pc", [edge, empty], [1.0])
     with pytest.raises(InputError, match="pc"):
         beliefs_from_graphs("pc", [edge, empty], [-1.0, 2.0])
+
+
+def test_undirected_marks_abstain_on_the_direction_only_when_asked() -> None:
+    a = np.zeros((2, 2), dtype=int)
+    a[0, 1] = 1
+    arrow = EndpointGraph.from_dag(a)
+    m = np.zeros((2, 2), dtype=np.int8)
+    m[0, 1] = m[1, 0] = Mark.TAIL
+    undirected = EndpointGraph(m)
+    votes = beliefs_from_graphs("pc", [arrow, undirected, undirected, undirected])
+    assert votes.orientation[0, 1] == pytest.approx(0.625) and votes.decided is None
+    abstains = beliefs_from_graphs("pc", [arrow, undirected, undirected, undirected], abstain_undirected=True)
+    assert abstains.adjacency[0, 1] == 1.0
+    assert abstains.orientation[0, 1] == 1.0  # over the one graph that oriented the pair
+    assert abstains.decided is not None and abstains.decided[0, 1] == pytest.approx(0.25)
+    never = beliefs_from_graphs("pc", [undirected], abstain_undirected=True)
+    assert never.orientation[0, 1] == 0.5 and never.decided is not None and never.decided[0, 1] == 0.0

@@ -158,3 +158,19 @@ def test_an_expert_with_only_a_full_fit_believes_it_entirely() -> None:
     only = _resampled(_dag(3, [(0, 1)]), [])
     b = panel_beliefs([only], _table("uniform"), np.zeros(3, dtype=bool), "dag").beliefs[0]
     assert b is not None and b.adjacency[0, 1] == 1.0
+
+
+def test_undirected_marks_abstain_only_where_the_table_can_orient_them() -> None:
+    """A PC-like CPDAG on a non-Gaussian continuous table abstains on directions; on a Gaussian table
+    (equivalence class only) and on a discrete one an undirected mark stays a vote for 1/2."""
+    m = np.zeros((3, 3), dtype=np.int8)
+    m[0, 1] = m[1, 0] = Mark.TAIL
+    cpdag = _resampled(EndpointGraph(m), [EndpointGraph(m)] * 3)
+    cont = np.zeros(3, dtype=bool)
+    uniform = panel_beliefs([cpdag], _table("uniform"), cont).beliefs[0]
+    assert uniform is not None and uniform.decided is not None and uniform.decided[0, 1] == 0.0
+    gauss = panel_beliefs([cpdag], _table("gaussian"), cont).beliefs[0]
+    assert gauss is not None and gauss.decided is None
+    codes = np.random.default_rng(0).integers(0, 3, size=(500, 3)).astype(np.float64)
+    discrete = panel_beliefs([cpdag], codes, np.ones(3, dtype=bool)).beliefs[0]
+    assert discrete is not None and discrete.decided is None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,23 @@ def test_linear_pool_is_the_weighted_average_and_orientation_ignores_blind_exper
     # c never sees the edge, so only a (0.5*1) and b (0.25*0.5) weigh in on direction
     assert pooled.orientation[0, 1] == pytest.approx((0.5 * 1 * 1.0 + 0.125 * 0.0) / 0.625)
     assert pooled.orientation[0, 2] == 0.5
+
+
+def test_an_expert_that_abstains_on_a_direction_has_no_say_on_it() -> None:
+    """An undirected CPDAG expert (orientation 1/2) either votes 1/2 or, with ``decided`` 0, abstains;
+    the pair-wise recomputation a referee uses agrees with the pool."""
+    orienting = pair_beliefs("lingam", 1.0, 1.0)
+    blind = pair_beliefs("pc", 1.0, 0.5)
+    w = ExpertWeights.uniform(["lingam", "pc"])
+    assert Pool([orienting, blind], w).pooled().orientation[0, 1] == pytest.approx(0.75)
+    decided = np.ones_like(blind.adjacency)
+    decided[0, 1] = decided[1, 0] = 0.0
+    abstaining = replace(blind, decided=decided)
+    pool = Pool([orienting, abstaining], w)
+    assert pool.pooled().orientation[0, 1] == pytest.approx(1.0)
+    assert pool.pooled().adjacency[0, 1] == pytest.approx(1.0)  # it still sees the edge
+    assert pool.pair(0, 1, [1.0, 1.0]) == pytest.approx((1.0, 1.0))
+    assert pool.pair(0, 1, [0.0, 1.0]) == pytest.approx((1.0, 0.5))  # nobody with a say: undecided
 
 
 def test_pair_recomputes_a_single_decision_under_new_weights() -> None:

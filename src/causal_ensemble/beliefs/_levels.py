@@ -45,6 +45,10 @@ class ExpertBeliefs:
     orientation: FloatMatrix
     ancestral: FloatMatrix
     n_graphs: int
+    decided: FloatMatrix | None = None
+    """Where the expert's undirected marks are abstentions (``abstain_undirected``): the share of its
+    graphs holding the pair in which the pair is oriented, its say on the direction; ``orientation`` is
+    then taken over those graphs alone. None: an undirected mark is a vote for 1/2."""
 
     @property
     def n_nodes(self) -> int:
@@ -75,10 +79,16 @@ def graph_levels(graph: EndpointGraph) -> GraphLevels:
 
 
 def beliefs_from_graphs(
-    expert: str, graphs: Sequence[EndpointGraph], weights: Sequence[float] | None = None
+    expert: str,
+    graphs: Sequence[EndpointGraph],
+    weights: Sequence[float] | None = None,
+    *,
+    abstain_undirected: bool = False,
 ) -> ExpertBeliefs:
     """Average a sequence of graphs (bootstrap fits) into beliefs, each graph with its ``weights`` entry
-    (default: equal); orientation is conditional on adjacency."""
+    (default: equal); orientation is conditional on adjacency. ``abstain_undirected``: a graph that holds
+    a pair without orienting it (a CPDAG's undirected edge, a PAG's o-o or <->) has no say on its
+    direction, and :attr:`ExpertBeliefs.decided` records how much say the expert has per pair."""
     if not graphs:
         raise InputError(f"expert {expert!r} has no graphs to form beliefs from")
     if weights is None:
@@ -92,6 +102,8 @@ def beliefs_from_graphs(
     adj = np.zeros((d, d))
     orient_sum = np.zeros((d, d))
     anc = np.zeros((d, d))
+    said = np.zeros((d, d))
+    said_sum = np.zeros((d, d))
     for g, wg in zip(graphs, w, strict=True):
         if g.n_nodes != d:
             raise InputError(f"expert {expert!r}: graphs over different numbers of variables")
@@ -99,5 +111,13 @@ def beliefs_from_graphs(
         adj += wg * lv.adjacency
         orient_sum += wg * lv.adjacency * lv.orientation
         anc += wg * lv.ancestral
-    orient = np.divide(orient_sum, adj, out=np.full((d, d), 0.5), where=adj > 1e-12)
-    return ExpertBeliefs(expert, np.clip(adj, 0.0, 1.0), orient, anc, len(graphs))
+        if abstain_undirected:
+            oriented = lv.adjacency * (lv.orientation != 0.5)
+            said += wg * oriented
+            said_sum += wg * oriented * lv.orientation
+    if not abstain_undirected:
+        orient = np.divide(orient_sum, adj, out=np.full((d, d), 0.5), where=adj > 1e-12)
+        return ExpertBeliefs(expert, np.clip(adj, 0.0, 1.0), orient, anc, len(graphs))
+    orient = np.divide(said_sum, said, out=np.full((d, d), 0.5), where=said > 1e-12)
+    decided = np.divide(said, adj, out=np.zeros((d, d)), where=adj > 1e-12)
+    return ExpertBeliefs(expert, np.clip(adj, 0.0, 1.0), orient, anc, len(graphs), np.clip(decided, 0.0, 1.0))

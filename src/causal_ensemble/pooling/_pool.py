@@ -4,8 +4,10 @@ Each level is pooled with that level's expert weights (:meth:`ExpertWeights.leve
 can be reliable on the skeleton and not on directions. Adjacency and ancestral beliefs are plain weighted
 averages. Orientation is a belief *conditional on adjacency*, so an expert that does not see an edge has
 no say on its direction: the orientation pool weights each expert by ``orientation weight × its adjacency
-belief`` (still a linear pool, with weights renormalised per pair). With no expert seeing the edge it
-stays at 1/2. A referee's weights for one decision (:meth:`Pool.pair`) replace both levels' weights.
+belief`` (still a linear pool, with weights renormalised per pair), and, where its undirected marks
+are abstentions (:attr:`ExpertBeliefs.decided`, on tables whose arrows are identifiable), by the share of
+its graphs that orient the pair. With no expert seeing (or orienting) the edge it stays at 1/2. A
+referee's weights for one decision (:meth:`Pool.pair`) replace both levels' weights.
 """
 
 from __future__ import annotations
@@ -108,17 +110,24 @@ class Pool:
             raise InputError("beliefs and weights must list the same experts in the same order")
         if not self.beliefs:
             raise InputError("no expert produced a graph; nothing to pool")
+        adjacency = np.stack([b.adjacency for b in self.beliefs])
+        decided = np.stack(
+            [np.ones_like(b.adjacency) if b.decided is None else b.decided for b in self.beliefs]
+        )
         self._stack = {
-            "adjacency": np.stack([b.adjacency for b in self.beliefs]),
+            "adjacency": adjacency,
             "orientation": np.stack([b.orientation for b in self.beliefs]),
             "ancestral": np.stack([b.ancestral for b in self.beliefs]),
+            # each expert's say on a pair's direction: it must see the edge, and orient it where its
+            # undirected marks are abstentions
+            "say": adjacency * decided,
         }
 
     def pooled(self) -> PooledBeliefs:
         w = self.weights
         adj = np.asarray(np.tensordot(w.values, self._stack["adjacency"], axes=1), dtype=np.float64)
         anc = np.asarray(np.tensordot(w.ancestral, self._stack["ancestral"], axes=1), dtype=np.float64)
-        ow = w.orientation[:, None, None] * self._stack["adjacency"]
+        ow = w.orientation[:, None, None] * self._stack["say"]
         num = np.sum(ow * self._stack["orientation"], axis=0)
         den = ow.sum(axis=0)
         orient = np.divide(num, den, out=np.full(adj.shape, 0.5), where=den > 1e-12)
@@ -132,10 +141,11 @@ class Pool:
             raise InputError("referee weights must be non-negative, one per expert, not all zero")
         w = w / w.sum()
         a = self._stack["adjacency"][:, i, j]
+        say = self._stack["say"][:, i, j]
         o = self._stack["orientation"][:, i, j]
         adj = float(w @ a)
-        den = float(w @ a)
-        orient = float((w * a) @ o / den) if den > 1e-12 else 0.5
+        den = float(w @ say)
+        orient = float((w * say) @ o / den) if den > 1e-12 else 0.5
         return adj, orient
 
     def expert_opinions(self, i: int, j: int) -> dict[str, tuple[float, float]]:
