@@ -150,6 +150,25 @@ def test_held_out_wins_follow_the_expert_that_predicts_best_and_identical_graphs
     assert both.values[0] + both.values[3] > 0.9
 
 
+def test_on_a_discrete_table_orientation_weights_come_from_latent_truth_alone() -> None:
+    """The default keeps its adjacency weights everywhere; on a wholly discrete table its orientation
+    weights are latent truth's (held-out likelihood cannot see directions there), on a continuous one the
+    mixture's; graph.json records the whole rule either way."""
+    cont = _panel(GOOD)
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 3, size=cont.X.shape).astype(np.float64)
+    disc = PanelData(cont.results, cont.beliefs, codes, cont.resamples, np.ones(D, dtype=bool))
+    rule = default_rule()
+    mixture = rule.base  # type: ignore[attr-defined]
+    latent = LatentTruthRule(sharpness=1.0)
+    w = rule.weights(disc)
+    np.testing.assert_allclose(w.values, mixture.weights(disc).values)
+    np.testing.assert_allclose(w.orientation, latent.weights(disc).orientation, atol=1e-12)
+    c = rule.weights(cont)
+    np.testing.assert_allclose(c.orientation, mixture.weights(cont).orientation)
+    assert w.rule == c.rule == rule.name and "discrete" in rule.name
+
+
 def test_a_family_counts_as_one_say() -> None:
     """NOTEARS and DAGMA optimise the same loss: identical graphs, one family, shared weight."""
     base: dict[str, tuple[float, float] | str] = {

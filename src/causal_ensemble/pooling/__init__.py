@@ -8,6 +8,7 @@ from causal_ensemble.pooling._lookalike import LookalikeRule
 from causal_ensemble.pooling._pool import Contested, Level, Pool, PooledBeliefs, PoolSettings, find_contested
 from causal_ensemble.pooling._rules import (
     CorrectedFitRule,
+    DiscreteOrientationRule,
     HeldOutWinsRule,
     MixtureRule,
     OutOfBagPValueRule,
@@ -26,6 +27,7 @@ __all__ = [
     "Contested",
     "CorrectedFitRule",
     "CrossFitRule",
+    "DiscreteOrientationRule",
     "ExpertWeights",
     "HeldOutWinsRule",
     "LatentTruthRule",
