@@ -248,8 +248,8 @@ class HeldOutWinsRule:
     (a gain of 0.01 nats per row over the 368 rows a 0.632·n subsample of 1000 leaves out is a likelihood
     ratio of e^3.7), so each resample all but names one expert; over resamples the shares estimate the
     probability that an expert is the best predictor of new rows, which is what a pool that follows the
-    best expert needs. It settles as B grows
-    (a frequency converges; a test statistic sharpens until it picks one expert), and, unlike the
+    best expert needs. It settles as B grows (a frequency converges; a test statistic sharpens until it
+    picks one expert), and, unlike the
     corrected test of :class:`CorrectedFitRule`, it does not call experts tied merely because their
     deficits are not significant on overlapping resamples: on the standard suite's linear-Gaussian tables
     GRaSP had the highest mean gain on every table but got only a third of the weight there, because GES,
@@ -398,8 +398,9 @@ class DiscreteOrientationRule:
 
 
 def make_rule(name: str, **params: object) -> WeightRule:
-    """A rule by its short name: ``uniform``, ``oob-pvalue``, ``corrected-fit``, ``cross-fit``,
-    ``oob-rows``, ``latent-truth``, ``lookalike`` (keyword parameters go to the rule's constructor)."""
+    """A rule by its short name: ``uniform``, ``oob-pvalue``, ``corrected-fit``, ``held-out-wins``,
+    ``cross-fit``, ``oob-rows``, ``latent-truth``, ``lookalike`` (keyword parameters go to the rule's
+    constructor)."""
     from causal_ensemble.pooling._crossfit import CrossFitRule, OutOfBagRowsRule
     from causal_ensemble.pooling._latent_truth import LatentTruthRule
     from causal_ensemble.pooling._lookalike import LookalikeRule
