@@ -59,11 +59,11 @@ DESCRIPTIONS = {
 
 
 def _discover(tmp_path: Path, url: str) -> tuple[Any, dict[str, Any]]:
-    # 10 variables, 150 rows: weak enough that several adjacency and orientation decisions are
-    # contested (the referee is offered at most a share of the 45 pairs), and a run of two experts with
-    # three resamples each takes about two seconds
+    # 10 variables, 100 rows: weak enough that several adjacency and orientation decisions are
+    # contested (the referee is offered at most a share of the 45 pairs; at 150 rows the pool settled all
+    # but 3), and a run of two experts with three resamples each takes about two seconds
     halves = [
-        chain_collider_fork(150, seed)[0].rename(columns=names)
+        chain_collider_fork(100, seed)[0].rename(columns=names)
         for seed, names in zip((3, 4), NAMES, strict=True)
     ]
     data = tmp_path / "data.csv"
@@ -141,7 +141,7 @@ def test_llm_referee_over_http_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
         text = user_text(body)
         for expert in EXPERTS:
             assert f"\n- {expert}: " in text
-        assert "Diagnostics: n=150, correlation=" in text and "additive-noise preference" in text
+        assert "Diagnostics: n=100, correlation=" in text and "additive-noise preference" in text
         assert DESCRIPTIONS[decision.a] in text and DESCRIPTIONS[decision.b] in text
     assert server.auth == [f"Bearer {SECRET}"] * len(server.requests)
 
