@@ -167,19 +167,20 @@ optimum, not a fitted constant.
 """
 
 
-ABSTAIN_UNDIRECTED = True
-"""Whether, on a table whose arrows are identifiable (the ``dag`` scope, continuous), an expert's
-undirected marks are abstentions on the direction rather than votes for 1/2.
+def _abstains(scope: OrientationScope, discrete: npt.NDArray[np.bool_]) -> bool:
+    """Whether an expert's undirected marks abstain on the direction rather than vote for 1/2: on a
+    continuous table whose arrows are identifiable (the ``dag`` scope).
 
-Why: a linear pool averages opinions, and 1/2 is an opinion. On a Gaussian or discrete table it is the
-right one (only the equivalence class is identifiable: an undirected edge says so), but where the data
-can orient an edge (non-Gaussian noise, nonlinear mechanisms) a CPDAG expert's undirected edge says only
-that its method cannot, and counted as 1/2 it pulls the orienting experts' directions into the
-undirected band: on Sachs, DAGMA (read as its CPDAG after its linear model failed, weight .53) voted 1/2
-on every edge. On the standard suite's development tables (``benchmarks/tune_pool.py families``):
-mean SHD 6.06 -> 6.00, directed F1 .855 either way, mean SHD over families 7.73 -> 7.55, Sachs 15 / .37
--> 13 / .44.
-"""
+    Why: a linear pool averages opinions, and 1/2 is an opinion. On a Gaussian or discrete table it is the
+    right one (only the equivalence class is identifiable: an undirected edge says so), but where the data
+    can orient an edge (non-Gaussian noise, nonlinear mechanisms) a CPDAG expert's undirected edge says
+    only that its method cannot, and counted as 1/2 it pulls the orienting experts' directions into the
+    undirected band: on Sachs, DAGMA (read as its CPDAG after its linear model failed, weight .53) voted
+    1/2 on every edge. On the standard suite's development tables (``benchmarks/tune_pool.py families``):
+    mean SHD 6.06 -> 6.00, directed F1 .855 either way, mean SHD over families 7.73 -> 7.55, Sachs 15 / .37
+    -> 13 / .44.
+    """
+    return scope is OrientationScope.DAG and not np.any(discrete)
 
 
 def _graphs_and_weights(
@@ -207,7 +208,7 @@ def panel_beliefs(
     each expert's full-data fit (a ``FULL_SHARE`` of the weight) and resample graphs
     (``include_full=False``: the resamples alone, the resampling ablation of ``benchmarks/tune_pool.py``;
     the checks still read the full-data fit); in the ``dag`` scope on a continuous table undirected marks
-    abstain on the direction (:data:`ABSTAIN_UNDIRECTED`)."""
+    abstain on the direction (:func:`_abstains`)."""
     scope = parse_orientation_scope(scope)
     check = None
     auto = scope is OrientationScope.AUTO
@@ -217,7 +218,7 @@ def panel_beliefs(
     label = list(names) if names is not None else [f"column {j}" for j in range(X.shape[1])]
     beliefs: list[ExpertBeliefs | None] = []
     misfit: dict[str, str] = {}
-    abstain = ABSTAIN_UNDIRECTED and scope is OrientationScope.DAG and not np.any(discrete)
+    abstain = _abstains(scope, discrete)
     for r in runs:
         if not r.graphs:
             beliefs.append(None)
