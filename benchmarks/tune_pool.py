@@ -51,6 +51,7 @@ from causal_ensemble.beliefs import (
     graph_levels,
     panel_beliefs,
 )
+from causal_ensemble.benchmarks import DatasetSpec
 from causal_ensemble.data import Dataset, from_frame
 from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import brier_score, expected_calibration_error, shd_cpdag, structure_scores
@@ -76,6 +77,7 @@ from causal_ensemble.pooling import (
     OutOfBagRowsRule,
     PanelData,
     Pool,
+    PooledBeliefs,
     PoolSettings,
     ProductRule,
     UniformRule,
@@ -226,6 +228,21 @@ def single_rows(panel: CachedPanel) -> list[Row]:
     return rows
 
 
+def refereed(panel: CachedPanel, pool: Pool, referee: str) -> PooledBeliefs:
+    """The pool's beliefs after ``referee`` settled its contested decisions (``none``: as pooled), as
+    ``discover`` does between pooling and assembly."""
+    pooled = pool.pooled()
+    if referee == "none":
+        return pooled
+    contested = find_contested(pooled, PoolSettings())
+    if not contested:
+        return pooled
+    experts = {r.expert.name: r.expert for r in panel.results}
+    context = RefereeContext(tuple(panel.names), {}, pool, experts, panel.X, panel.discrete)
+    final, _ = apply_verdicts(pool, pooled, make_referee(referee).referee(contested, context))
+    return final
+
+
 def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     """CEA on cached expert fits: the same stages as ``discover`` after ``run_panel``."""
     kind = data_kind(panel.discrete)
@@ -235,15 +252,8 @@ def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     )
     alive = [k for k, b in enumerate(beliefs) if b is not None]
     pool = Pool([b for b in beliefs if b is not None], weights_all.subset(alive))
-    pooled = pool.pooled()
-    settings = PoolSettings()
-    contested = find_contested(pooled, settings)
-    ref = make_referee(referee)
-    experts = {r.expert.name: r.expert for r in panel.results}
-    context = RefereeContext(tuple(panel.names), {}, pool, experts, panel.X, panel.discrete)
-    verdicts = ref.referee(contested, context) if contested else []
-    final, _ = apply_verdicts(pool, pooled, verdicts)
-    graph = assemble(final, settings)
+    final = refereed(panel, pool, referee)
+    graph = assemble(final, PoolSettings())
     D, U = graph.directed_matrix(), graph.undirected_matrix()
     return _scores(f"CEA {referee}", D, U, panel.truth), weights_all.as_dict()
 
@@ -310,7 +320,7 @@ def panel_data(
 
 
 def lookalike_path(spec: str, bootstrap: int, n_tables: int) -> Path:
-    return CACHE / f"{spec.replace('@', '_s')}_B{bootstrap}_lookalike{n_tables}.pkl"
+    return CACHE / f"{_stem(spec)}_B{bootstrap}_lookalike{n_tables}.pkl"
 
 
 def lookalike_evidence(panel: CachedPanel, bootstrap: int, n_tables: int, jobs: int) -> LookalikeEvidence:
@@ -627,13 +637,6 @@ def compare(
         )
 
 
-def _family(name: str) -> str:
-    base = name.removeprefix(SCALED)
-    if base.startswith("synth-"):
-        return "-".join(base.split("-")[1:-1])
-    return base
-
-
 def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: str = "none") -> None:
     """The suite's family table from cached suite panels (``fit --rows 1000``): one runs.csv row per single
     expert (its full-data graph) and per rule (``cea-<rule>``, with ``referee``), which
@@ -644,7 +647,7 @@ def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: st
         panel = current_panel(panel, set())
         name, seed = _split(panel.name)
         label = name if name == "sachs" else f"{name}@n{len(panel.X)}"
-        head = f"{label},{_family(name)},{seed}"
+        head = f"{label},{DatasetSpec(name.removeprefix(SCALED), None, ()).family},{seed}"
 
         def row(
             method: str,
@@ -669,14 +672,9 @@ def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: st
         alive = [e for e, b in enumerate(data.beliefs) if b is not None]
         for k in rules:
             w = COMPARE_RULES[k]().weights(data)
-            pool = Pool([b for b in data.beliefs if b is not None], w.subset(alive))
-            pooled = pool.pooled()
-            if referee != "none":
-                experts = {r.expert.name: r.expert for r in panel.results}
-                context = RefereeContext(tuple(panel.names), {}, pool, experts, panel.X, panel.discrete)
-                contested = find_contested(pooled, PoolSettings())
-                verdicts = make_referee(referee).referee(contested, context) if contested else []
-                pooled, _ = apply_verdicts(pool, pooled, verdicts)
+            pooled = refereed(
+                panel, Pool([b for b in data.beliefs if b is not None], w.subset(alive)), referee
+            )
             graph = assemble(pooled, PoolSettings())
             skel = panel.truth | panel.truth.T
             adj = np.clip(pooled.adjacency, 0.0, 1.0)
