@@ -10,13 +10,17 @@ construct causal-learn's ``LocalScoreClass`` themselves, which rules out a faste
 So the drivers here follow causal-learn 0.1.4.8's ``ges``, ``grasp`` and ``boss`` step for step (the same
 loops in the same order, the same strict comparisons and tie-breaking, the same score arithmetic through
 causal-learn's own ``insert_changed_score_fast``/``delete_changed_score_fast``, ``Order``, ``dfs``,
-``GST`` and ``better_mutation``) with three replacements that compute the same things:
+``GST`` and ``better_mutation``) with four replacements that compute the same things:
 
 * the validity test "every semi-directed path from j to i meets NA ∪ T" as "i is unreachable from j
   along semi-directed edges once NA ∪ T is removed", a single graph search;
 * ``pdag2dag`` and ``dag2cpdag`` on the endpoint matrix with sets instead of ``GeneralGraph`` objects, the
   same algorithms with the same visiting order (the same topological order, edge order and labels);
-* the score object, passed in (see :mod:`._scores`).
+* the score object, passed in (see :mod:`._scores`);
+* for a target j without undirected neighbours, whose only insert operator is T = {} with NA = {}, the
+  gain ``score(j, Pa_j + i) − score(j, Pa_j)`` read from the same record of local scores, with one
+  reachability search from j shared by every i (a d = 50 fit 11 -> 5 s; ``Pa_j`` and the test per j are
+  computed once per iteration instead of once per pair).
 
 The loops follow causal-learn's code (MIT licence, Copyright (c) 2022 cmu-phil) where the same visiting
 order and tie-breaking require it. The graph is causal-learn's endpoint matrix throughout (``M[a, b]`` is
@@ -138,7 +142,7 @@ def dag_to_cpdag(D: IntMatrix) -> IntMatrix:
                 break
         for nx in range(N):  # its highest unordered parent
             i = order[nx]
-            if i not in ordered_into[j] and D[j, i] == _ARROW:
+            if i not in ordered_into[j] and i in parents[j]:  # D[j, i] == _ARROW
                 break
         edges.append((i, j))
         ordered_into[j].add(i)
@@ -165,7 +169,7 @@ def dag_to_cpdag(D: IntMatrix) -> IntMatrix:
         for m in into[x]:  # each w -> x ...
             if sign[m] == 1:
                 w = edges[m][0]
-                if D[y, w] != _ARROW:  # ... compelled, with w not a parent of y: all into y compelled
+                if w not in parents[y]:  # ... compelled, with w not a parent of y: all into y compelled
                     for m2 in into[y]:
                         label(m2, 1)
                     compelled_all = True
@@ -174,7 +178,7 @@ def dag_to_cpdag(D: IntMatrix) -> IntMatrix:
         if compelled_all:
             continue
         # z -> y with z != x and z not a parent of x (not adjacent to x, or a child of x)
-        compelled = any(z != x and D[x, z] != _ARROW for z in parents[y])
+        compelled = any(z != x and z not in parents[x] for z in parents[y])
         value = 1 if compelled else -1
         label(index[(x, y)], value)
         for m in into[y]:
@@ -252,6 +256,18 @@ def _delete(G: IntMatrix, i: int, j: int, H: Any) -> None:
         G[h, i], G[i, h] = _ARROW, _TAIL
 
 
+def _local(record: dict[Any, Any], score: Any, j: int, ps: list[int]) -> Any:
+    """The local score of ``j`` given the sorted parents ``ps``, through causal-learn's record of local
+    scores with its keys, as ``insert_changed_score_fast`` reads and fills it (its ``feval`` is
+    ``score.score(j, parents)``)."""
+    key = (j, tuple(ps))
+    if key in record:
+        return record[key]
+    value = score.score(j, list(ps))
+    record[key] = value
+    return value
+
+
 def ges_search(score: Any, n_features: int, max_parents: int | None = None) -> IntMatrix:
     """causallearn.search.ScoreBased.GES.ges with ``score`` (a ``LocalScoreClass``-like object); returns
     the CPDAG's endpoint matrix, ``Record["G"].graph``."""
@@ -280,9 +296,26 @@ def ges_search(score: Any, n_features: int, max_parents: int | None = None) -> I
         max_desc: list[Any] = []
         nbrs, adj, pa, semi = precompute_graph_info(_Graph(G), N)
         reach: dict[tuple[int, frozenset[int]], set[int]] = {}  # (start, blocked), this iteration's graph
+        lone: dict[int, tuple[set[int], list[int], Any]] = {}  # j without undirected neighbours: see below
         for i in range(N):
             for j in range(N):
-                if G[i, j] != 0 or G[j, i] != 0 or i == j or len(pa[j]) > maxP:
+                if i == j or j in adj[i] or len(pa[j]) > maxP:  # j in adj[i]: G[i, j] or G[j, i] != 0
+                    continue
+                if not nbrs[j]:
+                    # The only operator is Insert(i, j, T = {}) with NA = {}: the empty set is a clique,
+                    # the path test is "i unreachable from j", and the gain is
+                    # score(j, Pa_j + i) - score(j, Pa_j), as insert_changed_score_fast computes it,
+                    # without its per-call set unions and sorts (most pairs of a sparse CPDAG at d = 50).
+                    if j not in lone:
+                        ps = sorted(int(x) for x in pa[j])
+                        lone[j] = (_reachable(semi, j), ps, _local(record, score, j, ps))
+                    unreachable, ps, base = lone[j]
+                    if i not in unreachable:
+                        with_i = sorted([*ps, i])
+                        chscore = _local(record, score, j, with_i) - base
+                        if chscore > max_chscore:
+                            max_chscore = chscore
+                            max_desc = [i, j, ()]
                     continue
                 NA = nbrs[j] & adj[i]
                 sub = Combinatorial(sorted(nbrs[j] - adj[i]))
