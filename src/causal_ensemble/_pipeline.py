@@ -266,15 +266,22 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
     def _auto_referee(self) -> bool:
         return isinstance(self.referee, str) and parse_referee_kind(self.referee) is RefereeKind.AUTO
 
-    def make_referee(self, knowledge: Knowledge | None = None) -> tuple[Referee, tuple[str, ...]]:
-        """The referee this ensemble will use, and a note saying which one ``auto`` picked and why."""
+    def make_referee(
+        self, knowledge: Knowledge | None = None, dataset: Dataset | None = None
+    ) -> tuple[Referee, tuple[str, ...]]:
+        """The referee this ensemble will use on ``dataset``'s variables, and a note saying which one
+        ``auto`` picked and why (it reads the names and descriptions; ``None``: not known yet)."""
         notes: tuple[str, ...] = ()
+        names = dataset.names if dataset is not None else ()
+        descriptions = dataset.descriptions if dataset is not None else None
         if isinstance(self.referee, Referee) and not isinstance(self.referee, str):
             ref = self.referee
         else:
             if parse_referee_kind(self.referee) is RefereeKind.AUTO:
-                notes = (resolve_auto()[1],)
-            ref = make_referee(self.referee, llm=self.llm, llm_budget=self.llm_budget)
+                notes = (resolve_auto(names, descriptions)[1],)
+            ref = make_referee(
+                self.referee, llm=self.llm, llm_budget=self.llm_budget, names=names, descriptions=descriptions
+            )
         if isinstance(ref, LLMReferee):
             notes = (*notes, *ref.notes)
         if ref.kind == RefereeKind.KNOWLEDGE and (knowledge is None or knowledge.is_empty):
@@ -318,7 +325,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         ds = _as_dataset(data)
         if descriptions:
             ds = ds.with_descriptions(descriptions)
-        ref, notes = self.make_referee(knowledge)
+        ref, notes = self.make_referee(knowledge, ds)
         self.panel_fit_ = self.fit_panel(ds, knowledge=knowledge, on_fit=on_fit)
         self.result_ = self.decide(self.panel_fit_, ref, variables=ds, notes=notes)
         return self

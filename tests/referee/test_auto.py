@@ -13,7 +13,7 @@ import causal_ensemble.llm as llm_pkg
 from causal_ensemble import discover
 from causal_ensemble.llm import ModelNotInstalledError
 from causal_ensemble.referee import LLMReferee, RefereeKind, StatsReferee, make_referee, resolve_auto
-from causal_ensemble.referee._make import AUTO_LLM_QUESTIONS
+from causal_ensemble.referee._make import AUTO_LLM_QUESTIONS, readable
 
 from ..conftest import chain_collider_fork
 
@@ -73,3 +73,47 @@ def test_the_result_says_which_referee_auto_ran(monkeypatch: pytest.MonkeyPatch)
     assert result.referee.kind == "stats"
     assert any(n.startswith("referee auto: the statistical referee ran") for n in result.notes)
     assert "referee auto" in result.to_json()
+
+
+@pytest.mark.parametrize(
+    ("names", "descriptions", "expected"),
+    [
+        (["X1", "X2", "X3"], None, False),
+        (["V1", "v_2", "var 3", "Unnamed: 0", "A"], None, False),
+        (["X1", "X2"], {"X1": "age in years"}, True),
+        (["X1", "X2"], {"X1": "  "}, False),
+        (["praf", "pmek"], None, True),
+        (["X1", "age"], None, True),
+        ([], None, True),
+    ],
+)
+def test_readable_variables(names: list[str], descriptions: dict[str, str] | None, expected: bool) -> None:
+    assert readable(names, descriptions) is expected
+
+
+def test_auto_is_stats_where_the_variables_cannot_be_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"")
+    _with_llama(monkeypatch)
+    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
+    kind, why = resolve_auto(["X1", "X2", "X3"])
+    assert kind is RefereeKind.STATS and "--descriptions" in why
+    assert isinstance(make_referee("auto", names=["X1", "X2"]), StatsReferee)
+    assert resolve_auto(["X1", "X2"], {"X2": "blood pressure"})[0] is RefereeKind.LLM
+    assert resolve_auto(["smoking", "cancer"])[0] is RefereeKind.LLM
+
+
+def test_the_run_reads_its_own_variables_for_auto(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The pipeline hands the table's names and descriptions to ``auto``: an X1..Xd table gets stats even
+    where the model is installed, and the note says why."""
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"")
+    _with_llama(monkeypatch)
+    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
+    frame, _ = chain_collider_fork(300, 2)
+    frame.columns = [f"X{k + 1}" for k in range(frame.shape[1])]
+    result = discover(frame, experts=["pc"], n_bootstrap=0, n_jobs=1)
+    assert result.referee.kind == "stats"
+    assert any("letters and an index" in n for n in result.notes)

@@ -243,7 +243,7 @@ def discover(
     if descriptions is not None:
         ds = ds.with_descriptions(load_descriptions(descriptions, ds.names))
     know = load_knowledge(knowledge, ds.names) if knowledge is not None else None
-    ref, ref_notes = ensemble.make_referee(know)
+    ref, ref_notes = ensemble.make_referee(know, ds)
     plan = ensemble.plan(ds)
     for note in plan.notes:
         err.print(f"[yellow]note:[/] {escape(note)}")  # notes quote column names: never markup
