@@ -197,7 +197,9 @@ def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     assert "ges" in small.experts and small.n_bootstrap == default_bootstrap(10) == 10 and not small.notes
     wide = plan_panel(DataKind.CONTINUOUS, 50)
     assert "ges" in wide.experts and "adaptive_notears" not in wide.experts
-    assert {"pc", "grasp", "dagma"} <= set(wide.experts)
+    assert {"pc", "grasp", "ges", "cam"} <= set(wide.experts) and "dagma" not in wide.experts
+    assert any("dagma (no gain over the BIC searches" in n for n in wide.notes)
+    assert "dagma" in plan_panel(DataKind.CONTINUOUS, 30).experts
     assert wide.n_bootstrap == default_bootstrap(50) < 20
     assert any("left out" in n and "directlingam" in n for n in wide.notes)
     widest = plan_panel(DataKind.CONTINUOUS, 101)
@@ -216,7 +218,7 @@ def test_discrete_panels_drop_the_bdeu_permutation_searches_first() -> None:
     assert any("boss (too slow beyond d = 30)" in n and "discrete" in n for n in alarm.notes)
     continuous = plan_panel(DataKind.CONTINUOUS, 37)
     assert "grasp" in continuous.experts and "fci" not in continuous.experts
-    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "cam", "dagma")
+    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "cam")
 
 
 # -- Dask distributed ---------------------------------------------------------------------------------
