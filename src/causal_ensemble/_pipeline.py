@@ -336,9 +336,14 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         *,
         knowledge: Knowledge | None = None,
         on_fit: Callable[[FitRecord], None] | None = None,
+        started: float | None = None,
     ) -> PanelFit:
-        """Fit the panel on the table and its resamples and pool the experts' beliefs."""
-        start = time.perf_counter()
+        """Fit the panel on the table and its resamples and pool the experts' beliefs.
+
+        ``started`` is the ``time.perf_counter()`` at which the run's budget began (default: now): a
+        command that read the table and loaded its libraries first has spent part of it already.
+        """
+        start = time.perf_counter() if started is None else min(started, time.perf_counter())
         plan = self.plan(dataset)
         ds, kind, panel, n_boot = plan.dataset, plan.kind, list(plan.panel), plan.n_bootstrap
         X, disc = ds.values, ds.discrete_mask

@@ -110,3 +110,22 @@ def test_no_model_call_starts_after_the_deadline_but_cached_answers_still_count(
     with pytest.raises(LLMBudgetError, match="time budget"):
         late.ask_graded([Message("user", "does b cause a?")], ("yes", "no"), version="v")
     assert len(model.calls) == 1
+
+
+def test_no_call_starts_that_would_not_end_by_the_deadline() -> None:
+    """The first call is expected to take ``first_call_s`` (a local model's load); later ones what the calls
+    so far took: with 5 s left, a model expected to need 10 s for its first call is not started."""
+    from causal_ensemble.llm import DeterministicModel, LLMBudgetError, LLMSession, Message, SessionSettings
+
+    model = DeterministicModel(rule=lambda m, s: "Yes", logprobs=lambda m: [("Yes", -0.1), ("No", -2.5)])
+    slow_start = LLMSession(model, settings=SessionSettings(first_call_s=10.0))
+    slow_start.stop_at(time.monotonic() + 5.0)
+    assert slow_start.expected_call_s() == 10.0
+    with pytest.raises(LLMBudgetError, match="time budget"):
+        slow_start.ask_graded([Message("user", "does a cause b?")], ("yes", "no"), version="v")
+    assert model.calls == []
+    quick = LLMSession(model, settings=SessionSettings(first_call_s=1.0))
+    quick.stop_at(time.monotonic() + 5.0)
+    quick.ask_graded([Message("user", "does a cause b?")], ("yes", "no"), version="v")
+    assert len(model.calls) == 1
+    assert quick.expected_call_s() == quick.stats.seconds  # one call so far: its own duration

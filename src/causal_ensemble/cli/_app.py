@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -212,6 +213,7 @@ def discover(
     ] = OrientationScope.AUTO,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
+    started = time.perf_counter()  # --budget is the command's: loading the libraries and the table count
     from causal_ensemble._pipeline import Ensemble
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
     from causal_ensemble.experts import FitCache, default_cache_dir
@@ -263,7 +265,7 @@ def discover(
             def on_fit(record: Any) -> None:
                 progress.update(task, advance=1, description=f"experts x resamples ({record.expert})")
 
-            panel_fit = ensemble.fit_panel(ds, knowledge=know, on_fit=on_fit)
+            panel_fit = ensemble.fit_panel(ds, knowledge=know, on_fit=on_fit, started=started)
         result = ensemble.decide(panel_fit, ref, variables=ds, notes=ref_notes)
     except KeyboardInterrupt:
         resume = (

@@ -58,6 +58,10 @@ class SessionSettings:
     backoff_s: float = 1.0  # doubles per retry
     timeout_s: float = 60.0
     max_tokens: int = 256
+    # Seconds the first model call is expected to take (a local model's load included); later calls are
+    # expected to take what the calls so far took on average. Before a deadline, no call starts that
+    # would not end by it.
+    first_call_s: float = 0.0
 
 
 class LLMSession:
@@ -79,8 +83,15 @@ class LLMSession:
         self.deadline: float | None = None  # time.monotonic() after which no model call starts
 
     def stop_at(self, deadline: float | None) -> None:
-        """No model call starts after ``deadline`` (``time.monotonic()``); cached answers still count."""
+        """No model call starts that would not end by ``deadline`` (``time.monotonic()``), by
+        :meth:`expected_call_s`; cached answers still count."""
         self.deadline = deadline
+
+    def expected_call_s(self) -> float:
+        """How long the next model call is expected to take: the mean of this session's calls so far, or
+        ``settings.first_call_s`` before the first."""
+        calls = self.stats.model_calls
+        return self.stats.seconds / calls if calls else self.settings.first_call_s
 
     @property
     def _cache_model(self) -> str:
@@ -169,7 +180,7 @@ class LLMSession:
         for attempt in range(s.max_retries + 1):
             if self.stats.model_calls >= s.max_queries:
                 raise LLMBudgetError(f"query budget of {s.max_queries} model calls spent")
-            if self.deadline is not None and time.monotonic() >= self.deadline:
+            if self.deadline is not None and time.monotonic() + self.expected_call_s() > self.deadline:
                 raise LLMBudgetError("the run's time budget is spent")
             self.stats.model_calls += 1
             start = time.perf_counter()

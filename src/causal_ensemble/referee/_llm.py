@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from causal_ensemble.llm import (
     AnswerCache,
+    LLMBudgetError,
     LLMError,
     LLMSession,
     Message,
@@ -49,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 PROMPT_VERSION = "referee-v1"
 PROMPT_VERSION_GRADED = "referee-graded-v1"  # bump when referee/_questions.py changes a wording
+# The embedded model's first call: loading it (2.0 s) and its first graded question (4.4 s; later ones
+# take a fraction of that), measured on 2 cores. Before a deadline no call starts that would not end by it,
+# so a run with a few seconds left does not spend them loading a model it cannot use.
+EMBEDDED_FIRST_CALL_S = 6.5
 
 SYSTEM_DIRECTIONAL = (
     "You are an expert scientist judging cause and effect between measured variables. "
@@ -113,9 +118,10 @@ class LLMReferee:
             raise ModelNotInstalledError(
                 "--llm local needs llama-cpp-python: pip install 'causal-ensemble[llm]'"
             )
+        first = EMBEDDED_FIRST_CALL_S if parsed.kind == "local" else 0.0
         session = LLMSession(
             make_chat_model(parsed),
-            settings=SessionSettings(max_queries=max_queries),
+            settings=SessionSettings(max_queries=max_queries, first_call_s=first),
             cache=cache if cache is not None else AnswerCache.default(),
         )
         return cls(session, style=parsed.style, disguise_names=disguise_names)
@@ -147,6 +153,7 @@ class LLMReferee:
         # the closest calls first: when the question budget runs out, what is left is what the pool was
         # surest of, and goes to the statistical referee
         ordered = sorted(contested, key=lambda c: (abs(c.pooled - c.threshold), c.i, c.j))
+        budget_told = False
         for k, c in enumerate(ordered):
             if context.out_of_time():
                 self._unreviewed += len(ordered) - k
@@ -161,9 +168,17 @@ class LLMReferee:
             except LLMError as exc:
                 a, b = context.names[c.i], context.names[c.j]
                 self._failures.append(f"{a}-{b} {c.level.value}: {exc}")
-                logger.warning(
-                    "LLM referee on %s-%s (%s): %s; statistical referee instead", a, b, c.level, exc
-                )
+                if not isinstance(exc, LLMBudgetError):
+                    logger.warning(
+                        "LLM referee on %s-%s (%s): %s; statistical referee instead", a, b, c.level, exc
+                    )
+                elif not budget_told:  # one line, not one per decision left
+                    budget_told = True
+                    logger.warning(
+                        "LLM referee: %s; the %d decisions left go to the statistical referee",
+                        exc,
+                        len(ordered) - k,
+                    )
                 self._fallbacks += 1
                 verdict = self._fall_back(fallback, c, context, f"LLM failed ({type(exc).__name__})")
             if verdict is not None:
