@@ -6,6 +6,7 @@ threshold are contested and may be settled by a referee; the result is an acycli
 edge carries a probability and its provenance.
 """
 
+from causal_ensemble import _clock
 from causal_ensemble._errors import (
     CausalEnsembleError,
     DataError,
@@ -44,6 +45,7 @@ from causal_ensemble.referee import Referee, RefereeKind
 from causal_ensemble.report import write_outputs
 
 __version__ = package_version()
+_IMPORT_SECONDS = _clock.seconds_since_import()  # what importing the package took (see _clock)
 
 __all__ = [
     "AssemblyAction",
