@@ -38,6 +38,15 @@ def _model_missing() -> Path:
     raise ModelNotInstalledError("not installed")
 
 
+def _model_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """llama.cpp and an (empty) embedded model file "installed": what ``auto`` checks."""
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"")
+    _with_llama(monkeypatch)
+    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
+    monkeypatch.setattr("causal_ensemble.llm._weights.embedded_model_path", lambda: fake)
+
+
 def test_auto_is_stats_without_llama_cpp(monkeypatch: pytest.MonkeyPatch) -> None:
     _without_llama(monkeypatch)
     kind, why = resolve_auto()
@@ -55,11 +64,7 @@ def test_auto_is_stats_without_the_model(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_auto_is_the_embedded_llm_with_a_bounded_budget_when_installed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    fake = tmp_path / "model.gguf"
-    fake.write_bytes(b"")
-    _with_llama(monkeypatch)
-    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
-    monkeypatch.setattr("causal_ensemble.llm._weights.embedded_model_path", lambda: fake)
+    _model_installed(monkeypatch, tmp_path)
     kind, why = resolve_auto()
     assert kind is RefereeKind.LLM and "embedded LLM ran" in why
     ref = make_referee("auto", llm_budget=500)
@@ -94,10 +99,7 @@ def test_readable_variables(names: list[str], descriptions: dict[str, str] | Non
 def test_auto_is_stats_where_the_variables_cannot_be_read(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    fake = tmp_path / "model.gguf"
-    fake.write_bytes(b"")
-    _with_llama(monkeypatch)
-    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
+    _model_installed(monkeypatch, tmp_path)
     kind, why = resolve_auto(["X1", "X2", "X3"])
     assert kind is RefereeKind.STATS and "--descriptions" in why
     assert isinstance(make_referee("auto", names=["X1", "X2"]), StatsReferee)
@@ -108,10 +110,7 @@ def test_auto_is_stats_where_the_variables_cannot_be_read(
 def test_the_run_reads_its_own_variables_for_auto(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The pipeline hands the table's names and descriptions to ``auto``: an X1..Xd table gets stats even
     where the model is installed, and the note says why."""
-    fake = tmp_path / "model.gguf"
-    fake.write_bytes(b"")
-    _with_llama(monkeypatch)
-    monkeypatch.setattr(llm_pkg, "embedded_model_path", lambda: fake)
+    _model_installed(monkeypatch, tmp_path)
     frame, _ = chain_collider_fork(300, 2)
     frame.columns = [f"X{k + 1}" for k in range(frame.shape[1])]
     result = discover(frame, experts=["pc"], n_bootstrap=0, n_jobs=1)
