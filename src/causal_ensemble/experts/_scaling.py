@@ -37,7 +37,8 @@ from causal_ensemble.experts._registry import DEFAULT_PANELS
 # DAGMA leaves beyond d = 30 for another reason than its cost alone: there it answers what the BIC searches
 # answer, at a tenth of the weight, for a third of the fitting time (10 s a fit at d = 50, 23 s at d = 107).
 # On the standard suite's 18 tables at d = 50 it held the floor weight (0.06-0.08) on every one, and the pool
-# without it scored SHD 284 in all against 281 with it (seed 2 alone: 76 both); on pgmpy's magic-irri
+# without it scored SHD 284 in all against 281 with it (seed 2 alone: 76 both; on the full suite run the
+# linear-Gaussian d = 50 tables lost 1-2 edges each and linear non-Gaussian ER gained); on pgmpy's magic-irri
 # (d = 64) the graph was the same without it (SHD 40) in 40 s instead of 88 s.
 _CONTINUOUS_MAX_D: dict[str, int] = {
     "ges": 100,
