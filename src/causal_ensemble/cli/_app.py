@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
+# --budget is the command's: what importing the command line's libraries takes (about 3 s: the referees,
+# scikit-learn, pandas) counts, since its user waits for it too. Measured across this module's imports, which
+# therefore come after this line.
+_IMPORT_BEGAN = time.perf_counter()
+
 import dataclasses
 import functools
 import json
 import logging
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,12 +25,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from causal_ensemble import _IMPORT_SECONDS
 from causal_ensemble._errors import CausalEnsembleError, InputError, ParameterError
 from causal_ensemble.beliefs import OrientationScope
 from causal_ensemble.benchmarks import SuiteName
 from causal_ensemble.referee import RefereeKind
 from causal_ensemble.report import ExportFormat
+
+_IMPORT_SECONDS = time.perf_counter() - _IMPORT_BEGAN
 
 # Typer may vendor its own click; take its usage-error class from the public BadParameter it raises.
 _UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
@@ -214,7 +221,7 @@ def discover(
     ] = OrientationScope.AUTO,
 ) -> None:
     """Learn a causal graph from DATA and write graph.json, graph.dot and report.html into --out."""
-    # --budget is the command's: importing the package, the libraries and the table count
+    # --budget is the command's: this module's imports (above), the pipeline's and the table's count
     started = time.perf_counter() - _IMPORT_SECONDS
     from causal_ensemble._pipeline import Ensemble
     from causal_ensemble.data import load_descriptions, load_knowledge, load_table
