@@ -22,7 +22,7 @@ ROOT = Path(causal_ensemble.__file__).parent
 # ``_errors`` is the exception tree every stage raises from; the top-level ``_result`` (the run's result)
 # sits after assembly, the pipeline after every stage it composes, and the benchmark and CLI on top.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_errors",),
+    ("_errors", "_version"),
     ("data",),
     ("experts",),
     ("beliefs",),
@@ -113,3 +113,14 @@ def test_each_stage_imports_alone_in_a_fresh_interpreter(unit: str) -> None:
     code = f"import {name}"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_the_lazy_namespace_serves_every_public_name() -> None:
+    """``causal_ensemble.__getattr__`` loads names from a hand-kept map: every name in ``__all__`` must
+    resolve, and importing the package alone must not load the pipeline (what keeps workers light)."""
+    for name in causal_ensemble.__all__:
+        assert getattr(causal_ensemble, name) is not None, name
+    assert sorted(dir(causal_ensemble)) == sorted(causal_ensemble.__all__)
+    code = "import sys, causal_ensemble; print('causal_ensemble._pipeline' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

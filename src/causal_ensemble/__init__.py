@@ -98,12 +98,9 @@ _LAZY: dict[str, str] = {
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from causal_ensemble._version import package_version
 
-        try:
-            value: Any = version("causal-ensemble")
-        except PackageNotFoundError:  # running from a source tree
-            value = "0+unknown"
+        value: Any = package_version()
     elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:

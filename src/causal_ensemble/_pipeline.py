@@ -19,7 +19,6 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Self
 
@@ -41,6 +40,7 @@ from causal_ensemble._result import (
     RefereeVerdictRecord,
     Variable,
 )
+from causal_ensemble._version import package_version
 from causal_ensemble.assemble import AssembledGraph, EdgeType, SettledBy, assemble
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
@@ -99,13 +99,6 @@ IntVector = npt.NDArray[np.int64]
 DEFAULT_BUDGET = 120.0
 PANEL_SHARE = 0.85
 REFEREE_END = 0.95  # the referee stops reviewing at this share of the budget; assembly and writing follow
-
-
-def package_version() -> str:
-    try:
-        return version("causal-ensemble")
-    except PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
 
 
 @dataclass(frozen=True)
