@@ -13,7 +13,8 @@ import pytest
 
 from causal_ensemble import Ensemble
 from causal_ensemble.experts import PC, EarlyStopping, EndpointGraph, StopReason, run_panel
-from causal_ensemble.experts._base import DataKind
+from causal_ensemble.experts._base import DataKind, Family
+from causal_ensemble.experts._execution import FULL_DATA, _Planner
 from causal_ensemble.experts._scaling import default_bootstrap
 from causal_ensemble.experts._stopping import ConvergenceMonitor
 
@@ -46,6 +47,12 @@ class _Cheap(_Fake):
 class _Slow(_Fake):
     name: ClassVar[str] = "slow"
     cost: ClassVar[float] = 0.3
+
+
+class _Search(_Fake):
+    name: ClassVar[str] = "search"
+    family: ClassVar[Family] = Family.SCORE
+    cost: ClassVar[float] = 0.0
 
 
 class _Noisy(_Fake):
@@ -91,6 +98,19 @@ def test_an_expert_that_cannot_afford_a_resample_keeps_its_full_data_graph() -> 
     _, slow = run_panel([_Cheap(), _Slow()], X, n_bootstrap=5, budget_s=0.2)
     assert slow.full.graph is not None and slow.resamples == ()
     assert slow.stopped is StopReason.BUDGET and slow.graphs == [slow.full.graph]
+
+
+def test_full_data_fits_start_with_the_searches_then_keep_the_panel_order() -> None:
+    """A fit's time limit is what is left of the budget when it starts, so the slow searches go first."""
+    planner = _Planner([_Cheap(), _Slow(), _Search()], 3, 10.0, None, None)
+    order = []
+    for _ in range(3):
+        job = planner.next_job()
+        assert job is not None
+        planner.issued[job[0]].add(job[1])  # as the runner marks a job it submits
+        order.append(job)
+    assert order == [("search", FULL_DATA), ("cheap", FULL_DATA), ("slow", FULL_DATA)]
+    assert planner.next_job() is None  # resamples wait for the full fits' measured costs
 
 
 def test_the_convergence_monitor_measures_the_largest_move() -> None:

@@ -202,7 +202,9 @@ def test_wide_tables_get_a_smaller_default_panel_and_say_so() -> None:
     assert "dagma" in plan_panel(DataKind.CONTINUOUS, 30).experts
     assert wide.n_bootstrap == default_bootstrap(50) < 20
     assert any("left out" in n and "directlingam" in n for n in wide.notes)
-    widest = plan_panel(DataKind.CONTINUOUS, 101)
+    wider = plan_panel(DataKind.CONTINUOUS, 101)
+    assert "ges" in wider.experts and "grasp" not in wider.experts
+    widest = plan_panel(DataKind.CONTINUOUS, 201)
     assert "ges" not in widest.experts and any("left out" in n and "ges" in n for n in widest.notes)
     assert any("B = " in n for n in wide.notes)
     kept = plan_panel(DataKind.CONTINUOUS, 50, scale_panel=False, scale_bootstrap=False)
@@ -218,7 +220,8 @@ def test_discrete_panels_drop_the_bdeu_permutation_searches_first() -> None:
     assert any("boss (too slow beyond d = 30)" in n and "discrete" in n for n in alarm.notes)
     continuous = plan_panel(DataKind.CONTINUOUS, 37)
     assert "grasp" in continuous.experts and "fci" not in continuous.experts
-    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "cam")
+    assert plan_panel(DataKind.CONTINUOUS, 200).experts == ("pc", "ges", "cam")
+    assert plan_panel(DataKind.CONTINUOUS, 201).experts == ("pc", "cam")
 
 
 # -- Dask distributed ---------------------------------------------------------------------------------

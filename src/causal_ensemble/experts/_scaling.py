@@ -15,11 +15,10 @@ dominate the run, and the default number of resamples shrinks: with fewer, more 
 within minutes, and the result's notes say what was changed. A panel or B the user chose is never changed.
 The aim is the default ensemble on d = 50, n = 2000 in about 2 minutes on 2 cores: PC, GRaSP and DAGMA cost
 ~40 s per round of fits there, so B = 5 (6 rounds) is what fits; FCI, whose skeleton is PC's, is the
-first to go after the slow experts. DAGMA leaves beyond d = 30 (see below), and beyond d = 100 the
-continuous panel is PC and CAM (CAM's regressions all come from one Gram matrix: 2.5 s a fit at d = 100,
-n = 2000). On pgmpy's arth150 (d = 107, sparse) GES and GRaSP would have fitted in the budget and the pool
-with them scored SHD 43 against 79 without; a synthetic ER-2 table at d = 150 kept one GRaSP fit busy
-past 150 s, so their limit stays until the planner predicts a fit's cost before starting it.
+first to go after the slow experts. DAGMA leaves beyond d = 30 (see below); beyond d = 100 the continuous
+panel is PC, GES and CAM (CAM's regressions all come from one Gram matrix: 2.5 s a fit at d = 100,
+n = 2000), and beyond d = 200 PC and CAM. GRaSP stays out beyond d = 100: a synthetic ER-2 table at
+d = 150 kept one GRaSP fit busy past 150 s, most of the default budget.
 """
 
 from __future__ import annotations
@@ -30,10 +29,16 @@ from causal_ensemble.experts._base import DataKind
 from causal_ensemble.experts._registry import DEFAULT_PANELS
 
 # expert -> the largest d at which it stays in the default panel (an expert not named has no limit)
-# GES stays up to d = 100 (as GRaSP): its cached BIC local scores made a fit 5.8 s on bnlearn magic-irri
-# (d = 64, n = 2000, a realistic Gaussian network where GES alone was the best expert) and 9-14 s on the
-# suite's denser synthetic d = 50 tables; a panel without it lost to GES alone on such networks (SHD 72
-# against 55). Where it is slow (about 40 s a fit at d = 100) the budget trims the resamples.
+# GES stays up to d = 200: its cached BIC local scores made a fit 5.8 s on bnlearn magic-irri (d = 64,
+# n = 2000, a realistic Gaussian network where GES alone was the best expert) and 9-14 s on the suite's
+# denser synthetic d = 50 tables; a panel without it lost to GES alone on such networks (SHD 72 against
+# 55). Beyond d = 100 it is the one expert that keeps the pool near GES's own accuracy (n = 2000, `cea
+# discover --referee stats`, whole-command wall time): pgmpy's arth150 (d = 107) pc, ges, cam SHD 56 / .76
+# in 76 s against pc, cam 79 / .65 (GES alone 80 / .71); synthetic ER-2 d = 150: 52 / .87 in 94 s against
+# 110 / .76 in 66 s. At d = 200 (ER-2) one GES fit takes about 190 s (SHD 156 against pc, cam's 292), past
+# the default budget: there the budget cuts the fit at 110 % and the run reports it, which costs time and
+# no accuracy, while on sparser tables of that size the fit ends in time. Where it is slow the budget trims
+# the resamples.
 # DAGMA leaves beyond d = 30 for another reason than its cost alone: there it answers what the BIC searches
 # answer, at a tenth of the weight, for a third of the fitting time (10 s a fit at d = 50, 23 s at d = 107).
 # On the standard suite's 18 tables at d = 50 it held the floor weight (0.06-0.08) on every one, and the pool
@@ -41,7 +46,7 @@ from causal_ensemble.experts._registry import DEFAULT_PANELS
 # linear-Gaussian d = 50 tables lost 1-2 edges each and linear non-Gaussian ER gained); on pgmpy's magic-irri
 # (d = 64) the graph was the same without it (SHD 40) in 40 s instead of 88 s.
 _CONTINUOUS_MAX_D: dict[str, int] = {
-    "ges": 100,
+    "ges": 200,
     "adaptive_notears": 20,
     "notears": 30,
     "directlingam": 30,
@@ -49,11 +54,17 @@ _CONTINUOUS_MAX_D: dict[str, int] = {
     "grasp": 100,
     "dagma": 30,
 }
+# On discrete tables GES's BDeu local scores are cached as well and its fits stay cheap far beyond d = 40,
+# where PC and FCI alone are a weak panel (pgmpy networks, n = 2000, `python benchmarks/wide_networks.py`):
+# hepar2 (d = 70) GES alone SHD 81 against the pc, fci panel's 104; win95pts (d = 76) 46 against 84, one
+# GES fit about 8 s; andes (d = 223) 77 against 165, one fit about 100 s, most of the default budget, so
+# the limit is there.
+_DISCRETE_GES_MAX_D = 225
 _WHY: dict[str, str] = {"dagma": "no gain over the BIC searches, a third of the fitting time"}
 DEFAULT_MAX_D: dict[DataKind, dict[str, int]] = {
     DataKind.CONTINUOUS: _CONTINUOUS_MAX_D,
     DataKind.MIXED: _CONTINUOUS_MAX_D,
-    DataKind.DISCRETE: {"grasp": 30, "boss": 30, "ges": 40},
+    DataKind.DISCRETE: {"grasp": 30, "boss": 30, "ges": _DISCRETE_GES_MAX_D},
 }
 
 # (largest d, default B): the first row whose d covers the table applies. Up to d = 30 the default is 10

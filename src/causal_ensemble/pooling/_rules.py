@@ -25,13 +25,17 @@ from causal_ensemble.beliefs import ExpertBeliefs
 from causal_ensemble.experts import BootstrapResult
 from causal_ensemble.pooling._redundancy import copies as count_copies
 from causal_ensemble.pooling._weights import ExpertWeights, oob_pvalue_weights, stability
-from causal_ensemble.scoring import HeldOutSplits, oob_gains
+from causal_ensemble.scoring import HeldOutSplits, heldout_gain, oob_gains
 
 logger = logging.getLogger(__name__)
 
 FloatVector = npt.NDArray[np.float64]
 
 FLOOR = 0.05
+MIN_SCORED_RESAMPLES = (
+    2  # fewer resample graphs than this and an expert's held-out evidence is its full fit's
+)
+FULL_FIT_FOLDS = 5  # folds of the rows on which the full-data graphs are judged then
 """Share of the weight spread uniformly over the experts that produced graphs, whatever the rule says."""
 
 
@@ -53,18 +57,54 @@ class PanelData:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    @property
+    def judges_full_fits(self) -> bool:
+        """Whether the held-out evidence scores the full-data graphs on shared folds rather than each
+        resample graph on its out-of-bag rows: when some expert that produced graphs has fewer than two
+        scored resamples (a budget that left a slow expert only its full-data fit, or B < 2).
+
+        Why: held-out evidence must be paired (every expert scored on the same rows) to compare experts;
+        an expert with no resample graphs would otherwise have no evidence and get the floor weight, so
+        the experts that could afford resamples took the weight whatever their accuracy (pgmpy's arth150,
+        d = 107: CAM 0.53, GES 0.23 with no resamples; andes, d = 223, every expert 0 resamples: uniform
+        weights, so PC and FCI, which share a skeleton, outvoted GES). The structures saw every row, so the
+        fold scores are slightly optimistic for every graph alike (a spurious edge's parameters are still
+        fitted on the training folds alone and cost held-out likelihood)."""
+        return any(
+            b is not None and len(r.ok_resamples) < MIN_SCORED_RESAMPLES
+            for r, b in zip(self.results, self.beliefs, strict=True)
+        )
+
+    def judged_splits(self) -> list[npt.NDArray[np.int64]]:
+        """The training rows of each split the held-out gains are measured on: the resamples, or
+        ``FULL_FIT_FOLDS`` folds of the rows (each fold held out once) when :attr:`judges_full_fits`."""
+        if not self.judges_full_fits:
+            return list(self.resamples)
+        n = len(self.X)
+        folds = np.array_split(np.random.default_rng(self.seed).permutation(n), min(FULL_FIT_FOLDS, n))
+        return [np.sort(np.concatenate(folds[:f] + folds[f + 1 :])) for f in range(len(folds))]
+
     def heldout_gains(self) -> npt.NDArray[np.float64]:
-        """Each expert's out-of-bag log-likelihood gain per row on each resample (experts x resamples; NaN
+        """Each expert's held-out log-likelihood gain per row on each judged split (experts x splits; NaN
         for a failed fit), computed once per panel: several rules read the same held-out evidence."""
         if "gains" not in self._memo:
-            k, B = len(self.results), len(self.resamples)
-            gains = np.full((k, B), np.nan)
-            splits = HeldOutSplits(self.X, self.resamples)
+            k, splits_rows = len(self.results), self.judged_splits()
+            gains = np.full((k, len(splits_rows)), np.nan)
+            splits = HeldOutSplits(self.X, splits_rows)
             for e, (r, b) in enumerate(zip(self.results, self.beliefs, strict=True)):
-                if b is not None and B:
+                if b is None or not splits_rows:
+                    continue
+                if not self.judges_full_fits:
                     gains[e] = oob_gains(
-                        r, self.X, self.resamples, self.discrete, penalised=False, splits=splits
+                        r, self.X, splits_rows, self.discrete, penalised=False, splits=splits
                     )
+                    continue
+                graph = r.full.graph
+                if graph is None:
+                    continue
+                for f in range(len(splits_rows)):
+                    sp = splits.get(f)
+                    gains[e, f] = heldout_gain(graph, sp.train, sp.test, self.discrete, sp)
             self._memo["gains"] = gains
         return self._memo["gains"]
 
@@ -213,14 +253,15 @@ class CorrectedFitRule:
 
     def weights(self, data: PanelData) -> ExpertWeights:
         k = len(data.results)
-        B = len(data.resamples)
+        rows = data.judged_splits()
+        B = len(rows)
         gains = data.heldout_gains()
         means = np.array([np.nanmean(g) if np.isfinite(g).any() else -np.inf for g in gains])
         means[~data.alive] = -np.inf
         raw = data.alive.astype(np.float64)
         if B >= 2 and np.isfinite(means).any():
             n = len(data.X)
-            n_in = float(np.mean([len(np.unique(s)) for s in data.resamples]))
+            n_in = float(np.mean([len(np.unique(s)) for s in rows]))
             ratio = max(n - n_in, 1.0) / max(n_in, 1.0)
             best = int(np.argmax(means))
             for e in range(k):
@@ -262,7 +303,8 @@ class HeldOutWinsRule:
 
     def weights(self, data: PanelData) -> ExpertWeights:
         k = len(data.results)
-        B = len(data.resamples)
+        rows = data.judged_splits()
+        B = len(rows)
         gains = data.heldout_gains()
         n = len(data.X)
         shares = np.zeros(k)
@@ -272,7 +314,7 @@ class HeldOutWinsRule:
             ok = np.isfinite(g) & data.alive
             if not ok.any():
                 continue
-            n_out = n - len(np.unique(data.resamples[b]))
+            n_out = n - len(np.unique(rows[b]))
             total = np.where(ok, g * max(n_out, 1), -np.inf)
             w = np.exp(total - total.max())
             shares += w / w.sum()
