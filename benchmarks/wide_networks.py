@@ -36,7 +36,9 @@ def sample(name: str, rows: int, seed: int, work: Path) -> tuple[Path, Path, int
     from pgmpy.utils import get_example_model
 
     data, truth = work / f"{name}_n{rows}_s{seed}.csv", work / f"{name}_truth.csv"
-    model = get_example_model(name)
+    with warnings.catch_warnings():  # its successor, pgmpy.example_models.load_model, downloads the model
+        warnings.simplefilter("ignore", FutureWarning)
+        model = get_example_model(name)
     edges = list(model.edges())
     if not data.exists():
         with warnings.catch_warnings():

@@ -150,24 +150,25 @@ def test_held_out_wins_follow_the_expert_that_predicts_best_and_identical_graphs
     assert both.values[0] + both.values[3] > 0.9
 
 
-def test_an_expert_the_budget_left_without_resamples_is_judged_on_the_same_rows_as_the_rest() -> None:
-    """The budget can leave a slow expert only its full-data fit. Held-out evidence then scores every
-    expert's full-data graph on shared folds: the expert that returns the truth still wins, where before
-    it had no evidence at all and got the floor weight."""
+def test_a_panel_the_budget_left_without_resamples_is_judged_on_folds_of_the_full_data_fits() -> None:
+    """The budget can leave every expert only its full-data fit. Held-out evidence then scores each full
+    graph on shared folds of the rows: the expert that returns the truth wins, where before every rule
+    that reads rows fell back to uniform weights. With resample graphs the resamples are the evidence."""
     data = _panel({"pc": (0.0, 0.0), "ges": (0.3, 0.3), "grasp": (0.3, 0.3)})
     assert not data.judges_full_fits and len(data.judged_splits()) == len(data.resamples)
-    truth = data.results[0]
-    alone = BootstrapResult(truth.expert, truth.full, ())  # the full fit and no resample
-    results = [alone, *data.results[1:]]
-    beliefs = [beliefs_from_graphs("pc", alone.graphs), *data.beliefs[1:]]
+    results = [BootstrapResult(r.expert, r.full, ()) for r in data.results]  # full fits, no resample
+    beliefs: list[ExpertBeliefs | None] = [beliefs_from_graphs(r.name, r.graphs) for r in results]
     cut = PanelData(results, beliefs, data.X, data.resamples, data.discrete_mask)
     assert cut.judges_full_fits
     splits = cut.judged_splits()
     assert len(splits) == 5 and all(len(s) == 400 for s in splits)  # 5 folds of 500 rows, each out once
     for rule in (HeldOutWinsRule(), CorrectedFitRule(), default_rule()):
         w = rule.weights(cut)
-        assert w.values[0] == max(w.values), rule.name
+        assert w.values[0] == max(w.values) > 1.0 / 3.0, rule.name
     assert HeldOutWinsRule().weights(cut).values[0] > 0.6
+    one_left = [results[0], *data.results[1:]]  # one expert without resamples: the resamples still judge
+    mixed = PanelData(one_left, [beliefs[0], *data.beliefs[1:]], data.X, data.resamples, data.discrete_mask)
+    assert not mixed.judges_full_fits
 
 
 def test_on_a_discrete_table_orientation_weights_come_from_latent_truth_alone() -> None:
