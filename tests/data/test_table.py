@@ -426,6 +426,31 @@ def test_a_single_constant_column_note_is_singular() -> None:
     assert ds.notes == ("column 'b' is constant: kept as an isolated variable, no expert sees it",)
 
 
+def test_columns_that_copy_another_are_named_in_a_note() -> None:
+    """A copy up to scale and shift (or sign), and a discrete copy under other labels, are named; a column
+    that only correlates strongly is not. The table is left as given."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    frame = pd.DataFrame(
+        {
+            "x": x,
+            "x_km": x / 1000.0 + 3.0,
+            "minus_x": -2.0 * x,
+            "near_x": x + 1e-3 * rng.normal(size=200),
+            "g": np.where(x > 0, "hi", "lo"),
+            "g2": np.where(x > 0, "up", "down"),
+        }
+    )
+    ds = from_frame(frame)
+    assert ds.names == tuple(frame.columns)
+    copies = [note for note in ds.notes if "copies" in note]
+    assert len(copies) == 3
+    assert copies[0].startswith("column 'x_km' copies 'x' (up to scale and shift)")
+    assert copies[1].startswith("column 'minus_x' copies 'x'")
+    assert copies[2].startswith("column 'g2' copies 'g' (up to the names of its categories)")
+    assert "drop one of them" in copies[0]
+
+
 def test_column_constant_after_dropping() -> None:
     frame = pd.DataFrame({"a": np.arange(12.0) / 3, "b": [1.0] * 11 + [2.0], "c": np.arange(12) % 3})
     frame.loc[11, "a"] = np.nan

@@ -145,6 +145,53 @@ class Dataset:
 # --------------------------------------------------------------------------------------------- reading
 
 
+COPY_CORRELATION = 1.0 - 1e-9
+"""|correlation| at or above which two continuous columns count as copies (up to scale and shift)."""
+
+
+def _copy_notes(table: npt.NDArray[np.float64], columns: Sequence[_Column], constant: set[str]) -> list[str]:
+    """Notes naming each column that copies an earlier one: continuous columns with correlation +-1
+    (the same values up to scale and shift), discrete columns that split the rows into the same groups.
+
+    Why: a deterministic copy breaks the experts' assumptions rather than their inputs: PC and FCI stop on a
+    singular correlation matrix (the run reports them failed), and the searches place the copy between
+    its original and the original's effects. The user should know before reading the graph which column is
+    to blame, and usually drops one of the two; the table is left as given.
+    """
+    notes: list[str] = []
+    cont = [k for k, c in enumerate(columns) if c.kind is VariableType.CONTINUOUS and c.name not in constant]
+    if len(cont) >= 2:
+        Z = table[:, cont] - table[:, cont].mean(axis=0)
+        Z /= np.sqrt((Z**2).sum(axis=0))
+        R = np.abs(Z.T @ Z)
+        for b in range(1, len(cont)):
+            a = int(np.argmax(R[:b, b]))
+            if R[a, b] >= COPY_CORRELATION:
+                notes.append(
+                    _copy_note(columns[cont[b]].name, columns[cont[a]].name, "up to scale and shift")
+                )
+    seen: dict[bytes, str] = {}
+    for k, c in enumerate(columns):
+        if c.kind is not VariableType.DISCRETE or c.name in constant:
+            continue
+        codes_k, groups = pd.factorize(table[:, k], sort=False)
+        if 2 * len(groups) > len(table):  # an identifier (every value nearly unique): no copy to speak of
+            continue
+        codes = codes_k.astype(np.int64).tobytes()
+        if codes in seen:
+            notes.append(_copy_note(c.name, seen[codes], "up to the names of its categories"))
+        else:
+            seen[codes] = c.name
+    return notes
+
+
+def _copy_note(copy: str, original: str, how: str) -> str:
+    return (
+        f"column {copy!r} copies {original!r} ({how}): a deterministic copy breaks the experts' tests "
+        "and scores (PC and FCI stop on a singular correlation matrix); drop one of them"
+    )
+
+
 def load_table(
     path: str | os.PathLike[str],
     *,
@@ -358,6 +405,8 @@ def from_frame(
             f"kept as {'an isolated variable' if one else 'isolated variables'}, "
             f"no expert sees {'it' if one else 'them'}"
         )
+
+    notes.extend(_copy_notes(table, columns, set(constant)))
 
     data: dict[str, pd.Series] = {}
     kinds: dict[str, VariableType] = {}

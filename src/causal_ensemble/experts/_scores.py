@@ -197,7 +197,8 @@ class BICCovScore(_MemoScore):
             XX = cov[pa[:, None], pa]
             sigma = math.nan
             if _GUFUNC_INV is not None:
-                sigma = float((cov[i, i] - yX @ _GUFUNC_INV(XX, signature="d->d") @ yX.T).item())
+                with np.errstate(invalid="ignore"):  # a singular XX (a copied column) is handled below
+                    sigma = float((cov[i, i] - yX @ _GUFUNC_INV(XX, signature="d->d") @ yX.T).item())
             if sigma != sigma:  # singular: the gufunc answers NaN where np.linalg.inv raises
                 try:
                     XX_inv = np.linalg.inv(XX)
