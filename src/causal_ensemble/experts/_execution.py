@@ -336,7 +336,7 @@ def connect(scheduler: Any) -> tuple[Any, bool]:
 # --- planned execution: a time budget and early stopping --------------------------------------------
 
 HARD_MARGIN = 1.1  # a fit is cut off once the run passes 110 % of its budget
-_SEARCHES_FIRST: dict[Family, int] = {Family.SCORE: 0, Family.PERMUTATION: 0}
+_SEARCHES = frozenset({Family.SCORE, Family.PERMUTATION})  # their full-data fits start first
 MIN_EACH = 3  # resamples every expert gets before the budget is shared by time
 
 
@@ -357,7 +357,7 @@ class _Planner:
         # one GES fit about 125 s against PC's 20-70 s), and a fit's time limit is what is left of the
         # budget when it starts, so the longest fit goes first (longest-first scheduling) while the cheap
         # experts' fits fill the other workers.
-        self.full_order = [e.name for e in sorted(experts, key=lambda e: _SEARCHES_FIRST.get(e.family, 1))]
+        self.full_order = [e.name for e in sorted(experts, key=lambda e: e.family not in _SEARCHES)]
         self.n_bootstrap = n_bootstrap
         self.budget_s = budget_s
         self.rule = rule

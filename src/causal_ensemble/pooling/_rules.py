@@ -32,11 +32,11 @@ logger = logging.getLogger(__name__)
 FloatVector = npt.NDArray[np.float64]
 
 FLOOR = 0.05
-MIN_SCORED_RESAMPLES = (
-    2  # fewer resample graphs than this and an expert's held-out evidence is its full fit's
-)
-FULL_FIT_FOLDS = 5  # folds of the rows on which the full-data graphs are judged then
 """Share of the weight spread uniformly over the experts that produced graphs, whatever the rule says."""
+MIN_SCORED_RESAMPLES = 2
+"""Resample graphs an expert needs for held-out evidence of its own (:attr:`PanelData.judges_full_fits`)."""
+FULL_FIT_FOLDS = 5
+"""Folds of the rows on which the full-data graphs are judged when no expert has resamples."""
 
 
 @dataclass(frozen=True)
@@ -88,23 +88,18 @@ class PanelData:
         """Each expert's held-out log-likelihood gain per row on each judged split (experts x splits; NaN
         for a failed fit), computed once per panel: several rules read the same held-out evidence."""
         if "gains" not in self._memo:
-            k, splits_rows = len(self.results), self.judged_splits()
-            gains = np.full((k, len(splits_rows)), np.nan)
-            splits = HeldOutSplits(self.X, splits_rows)
+            rows = self.judged_splits()
+            full = self.judges_full_fits
+            gains = np.full((len(self.results), len(rows)), np.nan)
+            splits = HeldOutSplits(self.X, rows)
             for e, (r, b) in enumerate(zip(self.results, self.beliefs, strict=True)):
-                if b is None or not splits_rows:
+                if b is None or not rows:
                     continue
-                if not self.judges_full_fits:
-                    gains[e] = oob_gains(
-                        r, self.X, splits_rows, self.discrete, penalised=False, splits=splits
-                    )
-                    continue
-                graph = r.full.graph
-                if graph is None:
-                    continue
-                for f in range(len(splits_rows)):
-                    sp = splits.get(f)
-                    gains[e, f] = heldout_gain(graph, sp.train, sp.test, self.discrete, sp)
+                if not full:
+                    gains[e] = oob_gains(r, self.X, rows, self.discrete, penalised=False, splits=splits)
+                elif r.full.graph is not None:
+                    for f, sp in enumerate(map(splits.get, range(len(rows)))):
+                        gains[e, f] = heldout_gain(r.full.graph, sp.train, sp.test, self.discrete, sp)
             self._memo["gains"] = gains
         return self._memo["gains"]
 
