@@ -41,7 +41,7 @@ from causal_ensemble._result import (
     Variable,
 )
 from causal_ensemble._version import package_version
-from causal_ensemble.assemble import AssembledGraph, EdgeType, SettledBy, assemble
+from causal_ensemble.assemble import AssembledGraph, EdgeType, SettledBy, assemble, orient_by_score
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
     OrientationScope,
@@ -452,6 +452,17 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         summary.seconds = time.perf_counter() - start
         final, records = apply_verdicts(pool, pooled, verdicts)
         graph = assemble(final, settings, fit.masks)
+        score_notes: tuple[str, ...] = ()
+        if fit.orientations is OrientationScope.CPDAG and not np.any(ds.discrete_mask):
+            # read as Gaussian: the kept edges' colliders come from their best-fitting DAG, not from the
+            # experts' own skeletons (assemble._score_orient)
+            graph = orient_by_score(graph, final, ds.values, fit.masks)
+            moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)
+            if moved:
+                score_notes = (
+                    f"orientations: {moved} direction(s) settled by the Gaussian score within the kept "
+                    "edges (compelled in the equivalence class of their best-fitting DAG)",
+                )
         shown = variables if variables is not None else ds
         beliefs = fit.beliefs
         return EnsembleResult(
@@ -500,7 +511,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             },
             seed=self.seed,
             version=package_version(),
-            notes=(*fit.notes, *notes, *_unreviewed_note(summary.unreviewed, len(contested))),
+            notes=(*fit.notes, *notes, *score_notes, *_unreviewed_note(summary.unreviewed, len(contested))),
             expert_agreement=expert_agreement({b.expert: b.adjacency for b in beliefs}),
             pair_beliefs=_pair_beliefs(final, names),
         )

@@ -81,9 +81,9 @@ def test_stats_referee_end_to_end_settles_contested_decisions() -> None:
         for r in e.referee:
             assert r.by == "stats" and r.rationale
             assert sum(r.weights.values()) == pytest.approx(1.0)
-        assert e.settled_by in ("referee", "acyclicity", "propagation")
+        assert e.settled_by in ("referee", "acyclicity", "propagation", "score")
     unrefereed = {e.settled_by for e in result.edges if not e.referee}
-    assert refereed and unrefereed <= {"pool", "acyclicity", "propagation"}
+    assert refereed and unrefereed <= {"pool", "acyclicity", "propagation", "score"}
     contested_pairs = {frozenset((c.source, c.target)) for c in result.contested}
     assert all(frozenset((e.source, e.target)) in contested_pairs for e in refereed)
 

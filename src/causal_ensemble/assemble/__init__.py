@@ -9,6 +9,7 @@ from causal_ensemble.assemble._assemble import (
     SettledBy,
     assemble,
 )
+from causal_ensemble.assemble._score_orient import orient_by_score
 
 __all__ = [
     "AssembledEdge",
@@ -18,4 +19,5 @@ __all__ = [
     "EdgeType",
     "SettledBy",
     "assemble",
+    "orient_by_score",
 ]

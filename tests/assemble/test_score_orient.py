@@ -1,0 +1,133 @@
+"""The Gaussian score settles the colliders of the kept edges, prunes what it rejects, and leaves alone
+what knowledge or the referee settled."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from causal_ensemble.assemble import (
+    AssembledEdge,
+    AssembledGraph,
+    AssemblyAction,
+    EdgeType,
+    SettledBy,
+    orient_by_score,
+)
+from causal_ensemble.assemble._score_orient import climb
+from causal_ensemble.experts import KnowledgeMasks
+from causal_ensemble.pooling import ExpertWeights, PooledBeliefs
+
+Pair = tuple[int, int]
+
+
+def _linear(n: int, d: int, edges: dict[Pair, float], seed: int = 0) -> npt.NDArray[np.float64]:
+    """A linear-Gaussian table over d columns, edges (source, target) -> coefficient, in index order."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, d))
+    for j in range(d):
+        X[:, j] = rng.normal(size=n)
+        for (s, t), b in edges.items():
+            if t == j:
+                X[:, j] += b * X[:, s]
+    return X
+
+
+def _graph(
+    d: int, directed: list[Pair], undirected: list[Pair], by: SettledBy = SettledBy.POOL
+) -> AssembledGraph:
+    edges = [AssembledEdge(s, t, EdgeType.DIRECTED, 0.6, 0.9, 0.66, by, 0.6) for s, t in directed]
+    edges += [
+        AssembledEdge(s, t, EdgeType.UNDIRECTED, 0.9, 0.9, None, SettledBy.POOL, 0.5) for s, t in undirected
+    ]
+    return AssembledGraph(d, tuple(edges), ())
+
+
+def _pooled(d: int) -> PooledBeliefs:
+    half = np.full((d, d), 0.5)
+    return PooledBeliefs(np.full((d, d), 0.9), half, half.copy(), ExpertWeights.uniform(["x"]))
+
+
+def _kinds(g: AssembledGraph) -> dict[Pair, tuple[EdgeType, SettledBy]]:
+    return {(e.source, e.target): (e.type, e.settled_by) for e in g.edges}
+
+
+def test_a_collider_the_pool_left_undirected_is_compelled_by_the_score() -> None:
+    X = _linear(2000, 3, {(0, 2): 0.8, (1, 2): 0.8})
+    g = orient_by_score(_graph(3, [], [(0, 2), (1, 2)]), _pooled(3), X, KnowledgeMasks.none(3))
+    assert _kinds(g) == {
+        (0, 2): (EdgeType.DIRECTED, SettledBy.SCORE),
+        (1, 2): (EdgeType.DIRECTED, SettledBy.SCORE),
+    }
+    assert {d.action for d in g.decisions} == {AssemblyAction.ORIENTED}
+
+
+def test_a_collider_the_data_reject_is_undone() -> None:
+    # a chain 0 -> 1 -> 2 read by the pool as the collider 0 -> 1 <- 2: the class of the chain compels
+    # nothing, so no collider may remain at 1
+    X = _linear(2000, 3, {(0, 1): 0.8, (1, 2): 0.8})
+    g = orient_by_score(_graph(3, [(0, 1), (2, 1)], []), _pooled(3), X, KnowledgeMasks.none(3))
+    D = g.directed_matrix()
+    assert not (D[0, 1] and D[2, 1])
+    assert len(g.edges) == 2  # no edge lost: both are real
+
+
+def test_an_edge_the_score_rejects_is_dropped_unless_required() -> None:
+    # 0 -> 1 -> 2 and an independent column 3 that the pool tied to 2
+    X = _linear(2000, 4, {(0, 1): 0.8, (1, 2): 0.8})
+    graph = _graph(4, [(0, 1), (1, 2), (3, 2)], [])
+    g = orient_by_score(graph, _pooled(4), X, KnowledgeMasks.none(4))
+    assert (3, 2) not in _kinds(g) and (2, 3) not in _kinds(g)
+    dropped = [d for d in g.decisions if d.action is AssemblyAction.DROPPED]
+    assert [(d.source, d.target) for d in dropped] == [(3, 2)]
+    assert "BIC" in dropped[0].reason
+    kept = orient_by_score(graph, _pooled(4), X, KnowledgeMasks.none(4), prune=False)
+    assert len(kept.edges) == 3
+    masks = KnowledgeMasks.none(4)
+    masks.required[3, 2] = True
+    assert _kinds(orient_by_score(graph, _pooled(4), X, masks))[(3, 2)][0] is EdgeType.DIRECTED
+
+
+def test_knowledge_and_referee_directions_are_never_reversed() -> None:
+    # the data say 0 -> 2 <- 1; knowledge (or a referee) said 2 -> 0
+    X = _linear(2000, 3, {(0, 2): 0.8, (1, 2): 0.8})
+    for by in (SettledBy.KNOWLEDGE, SettledBy.REFEREE):
+        graph = AssembledGraph(
+            3,
+            (
+                AssembledEdge(2, 0, EdgeType.DIRECTED, 0.9, 0.9, 1.0, by, 0.5),
+                AssembledEdge(1, 2, EdgeType.UNDIRECTED, 0.9, 0.9, None, SettledBy.POOL, 0.5),
+            ),
+            (),
+        )
+        g = orient_by_score(graph, _pooled(3), X, KnowledgeMasks.none(3))
+        assert _kinds(g)[(2, 0)] == (EdgeType.DIRECTED, by)
+
+
+def test_a_forbidden_direction_is_never_produced() -> None:
+    X = _linear(2000, 3, {(0, 2): 0.8, (1, 2): 0.8})
+    masks = KnowledgeMasks.none(3)
+    masks.forbidden[0, 2] = True
+    g = orient_by_score(_graph(3, [], [(0, 2), (1, 2)]), _pooled(3), X, masks)
+    assert not g.directed_matrix()[0, 2]
+
+
+def test_the_climb_keeps_an_equivalent_start_and_stays_acyclic() -> None:
+    X = _linear(1000, 4, {(0, 1): 0.7, (1, 2): 0.7, (2, 3): 0.7})
+    chain = np.zeros((4, 4), dtype=bool)
+    for s, t in ((3, 2), (2, 1), (1, 0)):  # the reversed chain: the same class, the same likelihood
+        chain[s, t] = True
+    out = climb(chain, X, chain.copy())
+    assert np.array_equal(out, chain)
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        order = rng.permutation(4)
+        start = np.zeros((4, 4), dtype=bool)
+        for a in range(4):
+            for b in range(a + 1, 4):
+                start[order[a], order[b]] = True
+        D = climb(start, X, start.copy(), start.copy())
+        reach = D.copy()
+        for _ in range(4):
+            reach = reach | (reach.astype(int) @ D.astype(int) > 0)
+        assert not np.any(np.diag(reach))
