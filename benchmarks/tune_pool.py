@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from causal_ensemble.assemble import assemble
+from causal_ensemble.assemble import AssembledGraph, assemble, orient_by_score
 from causal_ensemble.beliefs import (
     OrientationScope,
     graph_levels,
@@ -58,6 +58,7 @@ from causal_ensemble.evaluate import brier_score, expected_calibration_error, sh
 from causal_ensemble.experts import (
     BootstrapResult,
     FitCache,
+    KnowledgeMasks,
     make_panel,
     resample_indices,
     resampling_scheme,
@@ -253,7 +254,7 @@ def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     alive = [k for k, b in enumerate(beliefs) if b is not None]
     pool = Pool([b for b in beliefs if b is not None], weights_all.subset(alive))
     final = refereed(panel, pool, referee)
-    graph = assemble(final, PoolSettings())
+    graph = assembled(panel, final)
     D, U = graph.directed_matrix(), graph.undirected_matrix()
     return _scores(f"CEA {referee}", D, U, panel.truth), weights_all.as_dict()
 
@@ -298,6 +299,26 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
 
 
 # --- the weight-rule tournament ------------------------------------------------------------------------
+
+
+def assembled(panel: CachedPanel, pooled: PooledBeliefs, propagate: bool = True) -> AssembledGraph:
+    """The graph a run assembles from these pooled beliefs: on a continuous table read as Gaussian, with
+    the directions and removals the Gaussian score settles (``assemble._score_orient``)."""
+    graph = assemble(pooled, PoolSettings(), propagate=propagate)
+    if panel.discrete.any() or panel_scope(panel) is not OrientationScope.CPDAG:
+        return graph
+    return orient_by_score(graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]))
+
+
+def panel_scope(panel: CachedPanel) -> OrientationScope:
+    """How an ``auto`` run reads this panel's expert graphs (memoised by panel name)."""
+    if panel.name not in _SCOPES:
+        read = panel_beliefs(panel.results, panel.X, panel.discrete, OrientationScope.AUTO, names=panel.names)
+        _SCOPES[panel.name] = read.scope
+    return _SCOPES[panel.name]
+
+
+_SCOPES: dict[str, OrientationScope] = {}
 
 
 def panel_data(
@@ -349,7 +370,7 @@ def pool_and_score(panel: CachedPanel, data: PanelData, weights: ExpertWeights, 
     alive = [k for k, b in enumerate(data.beliefs) if b is not None]
     pool = Pool([b for b in data.beliefs if b is not None], weights.subset(alive))
     pooled = pool.pooled()
-    graph = assemble(pooled, PoolSettings())
+    graph = assembled(panel, pooled)
     D, U = graph.directed_matrix(), graph.undirected_matrix()
     skel = panel.truth | panel.truth.T
     return Scored(
@@ -608,7 +629,7 @@ def compare(
             )
             alive = [e for e, b in enumerate(data.beliefs) if b is not None]
             pooled = Pool([b for b in data.beliefs if b is not None], w.subset(alive)).pooled()
-            graph = assemble(pooled, PoolSettings(), propagate=propagate)
+            graph = assembled(panel, pooled, propagate)
             r = _scores(k, graph.directed_matrix(), graph.undirected_matrix(), panel.truth)
             ece = expected_calibration_error(np.clip(pooled.adjacency, 0.0, 1.0), panel.truth | panel.truth.T)
             t = totals[k]
@@ -675,7 +696,7 @@ def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: st
             pooled = refereed(
                 panel, Pool([b for b in data.beliefs if b is not None], w.subset(alive)), referee
             )
-            graph = assemble(pooled, PoolSettings())
+            graph = assembled(panel, pooled)
             skel = panel.truth | panel.truth.T
             adj = np.clip(pooled.adjacency, 0.0, 1.0)
             lines.append(
