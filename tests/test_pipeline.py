@@ -170,3 +170,30 @@ def test_a_gaussian_table_is_oriented_only_up_to_equivalence() -> None:
     kept = discover(frame, orientations="dag", **kw)  # type: ignore[arg-type]
     assert kept.settings["orientations"] == "dag"
     assert all(e.type == "directed" for e in kept.edges)
+
+
+def test_the_gaussian_score_step_runs_only_on_tables_read_as_gaussian(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import causal_ensemble._pipeline as pipeline
+    from causal_ensemble.assemble import orient_by_score as real
+
+    calls: list[int] = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "orient_by_score", spy)
+    gaussian, _ = chain_collider_fork(1500, 3, noise="gaussian")
+    result = discover(gaussian, experts=["pc", "ges"], referee="none", n_bootstrap=4)
+    assert result.settings["orientations"] == "cpdag" and calls == [1]
+    directed = {(e.source, e.target) for e in result.edges if e.type == "directed"}
+    assert {("B", "D"), ("C", "D")} <= directed  # the collider the class compels
+    assert all(e.settled_by != "score" for e in result.edges) or any(
+        "Gaussian score" in n for n in result.notes
+    )
+    uniform, _ = chain_collider_fork(1500, 3, noise="uniform")
+    calls.clear()
+    result = discover(uniform, experts=["pc", "ges"], referee="none", n_bootstrap=4)
+    assert result.settings["orientations"] == "dag" and calls == []
