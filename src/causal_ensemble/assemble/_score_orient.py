@@ -125,10 +125,11 @@ def climb(
                 gain = score.local(t, _parents(D, t)) - kept + penalty
                 if gain > best_gain:
                     best_gain, best, reverse = gain, (s, t), False
-            if movable[s, t] and not _reaches(D, s, t):  # t -> s closes no cycle once s -> t is gone
+            if movable[s, t]:
                 old = kept + score.local(s, _parents(D, s))
                 new = score.local(t, _parents(D, t)) + score.local(s, tuple(sorted((*_parents(D, s), t))))
-                if new - old > best_gain:
+                # t -> s must close no cycle once s -> t is gone (checked only for a better move)
+                if new - old > best_gain and not _reaches(D, s, t):
                     best_gain, best, reverse = new - old, (s, t), True
             D[s, t] = True
         if best_gain <= MIN_GAIN:
