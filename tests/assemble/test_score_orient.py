@@ -131,3 +131,13 @@ def test_the_climb_keeps_an_equivalent_start_and_stays_acyclic() -> None:
         for _ in range(4):
             reach = reach | (reach.astype(int) @ D.astype(int) > 0)
         assert not np.any(np.diag(reach))
+
+
+def test_a_climb_past_its_deadline_returns_what_it_has() -> None:
+    import time
+
+    X = _linear(1000, 3, {(0, 2): 0.8, (1, 2): 0.8})
+    start = np.zeros((3, 3), dtype=bool)
+    start[2, 0] = start[2, 1] = True  # a fork; the data want the collider
+    assert not np.array_equal(climb(start, X, start.copy()), start)
+    assert np.array_equal(climb(start, X, start.copy(), deadline=time.monotonic() - 1.0), start)
