@@ -138,6 +138,6 @@ def test_a_climb_past_its_deadline_returns_what_it_has() -> None:
 
     X = _linear(1000, 3, {(0, 2): 0.8, (1, 2): 0.8})
     start = np.zeros((3, 3), dtype=bool)
-    start[2, 0] = start[2, 1] = True  # a fork; the data want the collider
+    start[0, 2] = start[2, 1] = True  # a chain; the data want the collider, one reversal away
     assert not np.array_equal(climb(start, X, start.copy()), start)
     assert np.array_equal(climb(start, X, start.copy(), deadline=time.monotonic() - 1.0), start)
