@@ -86,6 +86,19 @@ def test_an_edge_the_score_rejects_is_dropped_unless_required() -> None:
     masks = KnowledgeMasks.none(4)
     masks.required[3, 2] = True
     assert _kinds(orient_by_score(graph, _pooled(4), X, masks))[(3, 2)][0] is EdgeType.DIRECTED
+    # a direction fixed by knowledge (a tier) does not protect the edge's existence; a referee's verdict does
+    tiered = (
+        *_graph(4, [(0, 1), (1, 2)], []).edges,
+        AssembledEdge(3, 2, EdgeType.DIRECTED, 0.6, 0.9, 0.66, SettledBy.KNOWLEDGE, 0.6),
+    )
+    g = orient_by_score(AssembledGraph(4, tiered, ()), _pooled(4), X, KnowledgeMasks.none(4))
+    assert (3, 2) not in _kinds(g)
+    refereed = (
+        *_graph(4, [(0, 1), (1, 2)], []).edges,
+        AssembledEdge(3, 2, EdgeType.DIRECTED, 0.6, 0.9, 0.66, SettledBy.REFEREE, 0.6),
+    )
+    g = orient_by_score(AssembledGraph(4, refereed, ()), _pooled(4), X, KnowledgeMasks.none(4))
+    assert _kinds(g)[(3, 2)] == (EdgeType.DIRECTED, SettledBy.REFEREE)
 
 
 def test_knowledge_and_referee_directions_are_never_reversed() -> None:

@@ -20,7 +20,8 @@ one on such a table, does not need given the other kept edges. The climbed DAG's
 decides: an edge it compels gets the compelled direction; an edge it leaves open keeps the pool's decision
 (its direction, unless that closes a cycle or adds a collider the class does not have; else undirected).
 Edges settled by knowledge or by the referee are never reversed (the climb may not move them, and they
-keep their direction whatever the class says), and no edge is turned into a direction knowledge forbids.
+keep their direction whatever the class says), and no edge is turned into a direction knowledge forbids;
+required edges and edges a referee settled are never removed.
 
 Measured on the standard suite (``cea benchmark --suite standard``, the same expert fits, ``--referee
 stats``): over its 18 linear-Gaussian tables (d = 10, 20, 50, seeds 0-2; the only ones read as Gaussian)
@@ -190,7 +191,9 @@ def orient_by_score(
     if prune:
         for e in graph.edges:
             i, j = e.source, e.target
-            if e.settled_by not in _FROZEN and not (masks.required[i, j] or masks.required[j, i]):
+            # knowledge that fixes only a direction (a tier, a forbidden reverse) says nothing of whether
+            # the edge exists; a required edge and a referee's verdict do
+            if e.settled_by is not SettledBy.REFEREE and not (masks.required[i, j] or masks.required[j, i]):
                 removable[i, j] = removable[j, i] = True
     deadline = time.monotonic() + max_seconds if max_seconds is not None else None
     climbed = climb(start, X, movable, removable & start, deadline)
