@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from causal_ensemble.assemble import AssembledGraph, assemble, orient_by_score
+from causal_ensemble.assemble import AssembledGraph, assemble, orient_by_score, score_step_applies
 from causal_ensemble.beliefs import (
     OrientationScope,
     graph_levels,
@@ -305,7 +305,7 @@ def assembled(panel: CachedPanel, pooled: PooledBeliefs, propagate: bool = True)
     """The graph a run assembles from these pooled beliefs: on a continuous table read as Gaussian, with
     the directions and removals the Gaussian score settles (``assemble._score_orient``)."""
     graph = assemble(pooled, PoolSettings(), propagate=propagate)
-    if panel.discrete.any() or panel_scope(panel) is not OrientationScope.CPDAG:
+    if not score_step_applies(panel_scope(panel), panel.discrete):
         return graph
     return orient_by_score(graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]))
 

@@ -41,7 +41,14 @@ from causal_ensemble._result import (
     Variable,
 )
 from causal_ensemble._version import package_version
-from causal_ensemble.assemble import AssembledGraph, EdgeType, SettledBy, assemble, orient_by_score
+from causal_ensemble.assemble import (
+    AssembledGraph,
+    EdgeType,
+    SettledBy,
+    assemble,
+    orient_by_score,
+    score_step_applies,
+)
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
     OrientationScope,
@@ -453,7 +460,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         final, records = apply_verdicts(pool, pooled, verdicts)
         graph = assemble(final, settings, fit.masks)
         score_notes: tuple[str, ...] = ()
-        if fit.orientations is OrientationScope.CPDAG and not np.any(ds.discrete_mask):
+        if score_step_applies(fit.orientations, ds.discrete_mask):
             # read as Gaussian: the kept edges' colliders come from their best-fitting DAG, not from the
             # experts' own skeletons (assemble._score_orient)
             graph = orient_by_score(graph, final, ds.values, fit.masks)

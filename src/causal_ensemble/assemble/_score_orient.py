@@ -53,7 +53,7 @@ from causal_ensemble.assemble._assemble import (
     SettledBy,
     _add_reach,
 )
-from causal_ensemble.beliefs import equivalence_class
+from causal_ensemble.beliefs import OrientationScope, equivalence_class, reachability
 from causal_ensemble.experts import EndpointGraph, KnowledgeMasks
 from causal_ensemble.pooling import PooledBeliefs
 
@@ -154,6 +154,12 @@ def climb(
         D[t, s] = reverse
 
 
+def score_step_applies(scope: OrientationScope, discrete_mask: npt.NDArray[np.bool_]) -> bool:
+    """Whether a run settles its directions by :func:`orient_by_score`: the experts' graphs were read as
+    CPDAGs (a table consistent with a joint Gaussian) and no column is discrete."""
+    return scope is OrientationScope.CPDAG and not np.any(discrete_mask)
+
+
 def orient_by_score(
     graph: AssembledGraph,
     pooled: PooledBeliefs,
@@ -169,12 +175,11 @@ def orient_by_score(
     d = graph.n_nodes
     if not graph.edges:
         return graph
-    D = graph.directed_matrix()
     frozen = np.zeros((d, d), dtype=bool)
     for e in graph.edges:
         if e.type is EdgeType.DIRECTED and e.settled_by in _FROZEN:
             frozen[e.source, e.target] = True
-    start = D.copy()
+    start = graph.directed_matrix()
     # the undirected edges enter the climb in the direction the pool leans to (knowledge and acyclicity
     # permitting), most confident first
     open_edges = sorted(
@@ -244,15 +249,14 @@ def orient_by_score(
             )
         else:
             later.append(e)
-    reach = _closure(final)
-    skeleton = kept_pairs
+    reach = np.eye(d, dtype=bool) | reachability(final)
     later.sort(key=lambda e: (-(e.probability if e.type is EdgeType.DIRECTED else 0.0), e.source, e.target))
     kept: list[AssembledEdge] = []
     for e in later:
         s, t = e.source, e.target
         if e.type is EdgeType.DIRECTED:
             cycle = bool(reach[t, s])
-            if not cycle and not _adds_collider(final, skeleton, s, t):
+            if not cycle and not _adds_collider(final, kept_pairs, s, t):
                 _add_reach(reach, s, t)
                 final[s, t] = True
                 kept.append(e)
@@ -287,11 +291,3 @@ def _adds_collider(D: BoolMatrix, A: BoolMatrix, s: int, t: int) -> bool:
     others = D[:, t].copy()
     others[s] = False
     return bool(np.any(others & ~A[s]))
-
-
-def _closure(D: BoolMatrix) -> BoolMatrix:
-    """Reflexive-transitive reachability of the DAG D."""
-    reach = np.eye(D.shape[0], dtype=bool)
-    for s, t in zip(*np.nonzero(D), strict=True):
-        _add_reach(reach, int(s), int(t))
-    return reach
