@@ -38,15 +38,22 @@ import json
 import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from causal_ensemble.assemble import AssembledGraph, assemble, orient_by_score, score_step_applies
+from causal_ensemble.assemble import (
+    AssembledGraph,
+    assemble,
+    orient_by_score,
+    score_orders,
+    score_step_applies,
+)
 from causal_ensemble.beliefs import (
+    ExpertBeliefs,
     OrientationScope,
     graph_levels,
     panel_beliefs,
@@ -254,7 +261,7 @@ def ensemble(panel: CachedPanel, referee: str) -> tuple[Row, dict[str, float]]:
     alive = [k for k, b in enumerate(beliefs) if b is not None]
     pool = Pool([b for b in beliefs if b is not None], weights_all.subset(alive))
     final = refereed(panel, pool, referee)
-    graph = assembled(panel, final)
+    graph = assembled(panel, final, beliefs=beliefs)
     D, U = graph.directed_matrix(), graph.undirected_matrix()
     return _scores(f"CEA {referee}", D, U, panel.truth), weights_all.as_dict()
 
@@ -301,13 +308,24 @@ def print_tables(panels: list[CachedPanel], save_before: bool) -> None:
 # --- the weight-rule tournament ------------------------------------------------------------------------
 
 
-def assembled(panel: CachedPanel, pooled: PooledBeliefs, propagate: bool = True) -> AssembledGraph:
+def assembled(
+    panel: CachedPanel,
+    pooled: PooledBeliefs,
+    propagate: bool = True,
+    beliefs: Sequence[ExpertBeliefs | None] = (),
+) -> AssembledGraph:
     """The graph a run assembles from these pooled beliefs: on a continuous table read as Gaussian, with
-    the directions and removals the Gaussian score settles (``assemble._score_orient``)."""
+    the directions and removals the Gaussian score settles (``assemble._score_orient``), its climb also
+    started from the pool's and the experts' (``beliefs``) ancestral orders as a run does."""
     graph = assemble(pooled, PoolSettings(), propagate=propagate)
     if not score_step_applies(panel_scope(panel), panel.discrete):
         return graph
-    return orient_by_score(graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]))
+    orders = score_orders(pooled, [b for b in beliefs if b is not None]) if MULTI_START else ()
+    return orient_by_score(graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]), orders=orders)
+
+
+MULTI_START = True
+"""Whether :func:`assembled` starts the score's climb from the ancestral orders too (an A/B switch)."""
 
 
 def panel_scope(panel: CachedPanel) -> OrientationScope:
@@ -370,7 +388,7 @@ def pool_and_score(panel: CachedPanel, data: PanelData, weights: ExpertWeights, 
     alive = [k for k, b in enumerate(data.beliefs) if b is not None]
     pool = Pool([b for b in data.beliefs if b is not None], weights.subset(alive))
     pooled = pool.pooled()
-    graph = assembled(panel, pooled)
+    graph = assembled(panel, pooled, beliefs=data.beliefs)
     D, U = graph.directed_matrix(), graph.undirected_matrix()
     skel = panel.truth | panel.truth.T
     return Scored(
@@ -629,7 +647,7 @@ def compare(
             )
             alive = [e for e, b in enumerate(data.beliefs) if b is not None]
             pooled = Pool([b for b in data.beliefs if b is not None], w.subset(alive)).pooled()
-            graph = assembled(panel, pooled, propagate)
+            graph = assembled(panel, pooled, propagate, data.beliefs)
             r = _scores(k, graph.directed_matrix(), graph.undirected_matrix(), panel.truth)
             ece = expected_calibration_error(np.clip(pooled.adjacency, 0.0, 1.0), panel.truth | panel.truth.T)
             t = totals[k]
@@ -696,7 +714,7 @@ def families(panels: list[CachedPanel], rules: list[str], out: Path, referee: st
             pooled = refereed(
                 panel, Pool([b for b in data.beliefs if b is not None], w.subset(alive)), referee
             )
-            graph = assembled(panel, pooled)
+            graph = assembled(panel, pooled, beliefs=data.beliefs)
             skel = panel.truth | panel.truth.T
             adj = np.clip(pooled.adjacency, 0.0, 1.0)
             lines.append(

@@ -47,6 +47,7 @@ from causal_ensemble.assemble import (
     SettledBy,
     assemble,
     orient_by_score,
+    score_orders,
     score_step_applies,
 )
 from causal_ensemble.beliefs import (
@@ -463,7 +464,9 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         if score_step_applies(fit.orientations, ds.discrete_mask):
             # read as Gaussian: the kept edges' colliders come from their best-fitting DAG, not from the
             # experts' own skeletons (assemble._score_orient)
-            graph = orient_by_score(graph, final, ds.values, fit.masks)
+            graph = orient_by_score(
+                graph, final, ds.values, fit.masks, orders=score_orders(final, fit.beliefs)
+            )
             moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)
             if moved:
                 score_notes = (

@@ -15,7 +15,8 @@ from causal_ensemble.assemble import (
     orient_by_score,
 )
 from causal_ensemble.assemble._score_orient import climb
-from causal_ensemble.experts import KnowledgeMasks
+from causal_ensemble.beliefs import equivalence_class
+from causal_ensemble.experts import EndpointGraph, KnowledgeMasks
 from causal_ensemble.pooling import ExpertWeights, PooledBeliefs
 
 Pair = tuple[int, int]
@@ -154,3 +155,31 @@ def test_a_climb_past_its_deadline_returns_what_it_has() -> None:
     start[0, 2] = start[2, 1] = True  # a chain; the data want the collider, one reversal away
     assert not np.array_equal(climb(start, X, start.copy()), start)
     assert np.array_equal(climb(start, X, start.copy(), deadline=time.monotonic() - 1.0), start)
+
+
+def _dense(seed: int, d: int = 7) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """A dense linear-Gaussian DAG in index order and a table drawn from it."""
+    rng = np.random.default_rng(seed)
+    T = np.triu(rng.random((d, d)) < 0.6, 1)
+    W = T * rng.uniform(0.5, 1.0, (d, d)) * rng.choice([-1.0, 1.0], (d, d))
+    X = np.zeros((2000, d))
+    for j in range(d):
+        X[:, j] = X @ W[:, j] + rng.normal(size=2000)
+    return T, X
+
+
+def test_a_climb_stuck_in_the_pools_orientation_is_freed_by_an_experts_order() -> None:
+    # every edge of a dense DAG reversed: reversals one at a time cannot leave that local optimum, a start
+    # from the causal order an expert believes in can
+    T, X = _dense(0)
+    d = T.shape[0]
+    reversed_edges = [(int(t), int(s)) for s, t in zip(*np.nonzero(T), strict=True)]
+    graph = _graph(d, reversed_edges, [])
+    masks = KnowledgeMasks.none(d)
+    truth = equivalence_class(EndpointGraph.from_dag(T)).directed()
+    alone = orient_by_score(graph, _pooled(d), X, masks, prune=False)
+    assert not np.all(alone.directed_matrix()[truth])  # a compelled direction missed
+    order = np.triu(np.ones((d, d)), 1)  # P(i before j) = 1 for i < j
+    freed = orient_by_score(graph, _pooled(d), X, masks, orders=[order.T, order], prune=False)
+    assert np.all(freed.directed_matrix()[truth])  # every compelled direction of the truth
+    assert len(freed.edges) == int(T.sum())

@@ -9,7 +9,7 @@ from causal_ensemble.assemble._assemble import (
     SettledBy,
     assemble,
 )
-from causal_ensemble.assemble._score_orient import orient_by_score, score_step_applies
+from causal_ensemble.assemble._score_orient import orient_by_score, score_orders, score_step_applies
 
 __all__ = [
     "AssembledEdge",
@@ -20,5 +20,6 @@ __all__ = [
     "SettledBy",
     "assemble",
     "orient_by_score",
+    "score_orders",
     "score_step_applies",
 ]
