@@ -49,8 +49,8 @@ from causal_ensemble.assemble import (
     AssembledGraph,
     assemble,
     orient_by_score,
+    score_model,
     score_orders,
-    score_step_applies,
 )
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
@@ -314,14 +314,17 @@ def assembled(
     propagate: bool = True,
     beliefs: Sequence[ExpertBeliefs | None] = (),
 ) -> AssembledGraph:
-    """The graph a run assembles from these pooled beliefs: on a continuous table read as Gaussian, with
-    the directions and removals the Gaussian score settles (``assemble._score_orient``), its climb also
+    """The graph a run assembles from these pooled beliefs: on a continuous table, with the directions and
+    removals the Gaussian or linear non-Gaussian score settles (``assemble._score_orient``), its climb also
     started from the pool's and the experts' (``beliefs``) ancestral orders as a run does."""
     graph = assemble(pooled, PoolSettings(), propagate=propagate)
-    if not score_step_applies(panel_scope(panel), panel.discrete):
+    model = score_model(panel_scope(panel), panel.discrete)
+    if model is None:
         return graph
     orders = score_orders(pooled, [b for b in beliefs if b is not None]) if MULTI_START else ()
-    return orient_by_score(graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]), orders=orders)
+    return orient_by_score(
+        graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]), orders=orders, model=model
+    )
 
 
 MULTI_START = True

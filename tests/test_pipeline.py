@@ -172,28 +172,35 @@ def test_a_gaussian_table_is_oriented_only_up_to_equivalence() -> None:
     assert all(e.type == "directed" for e in kept.edges)
 
 
-def test_the_gaussian_score_step_runs_only_on_tables_read_as_gaussian(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_score_step_takes_the_model_the_table_is_read_in(
+    monkeypatch: pytest.MonkeyPatch, small_discrete: pd.DataFrame
 ) -> None:
     import causal_ensemble._pipeline as pipeline
+    from causal_ensemble.assemble import ScoreModel
     from causal_ensemble.assemble import orient_by_score as real
 
-    calls: list[int] = []
+    calls: list[object] = []
 
     def spy(*args: object, **kwargs: object) -> object:
-        calls.append(1)
+        calls.append(kwargs.get("model"))
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "orient_by_score", spy)
     gaussian, _ = chain_collider_fork(1500, 3, noise="gaussian")
     result = discover(gaussian, experts=["pc", "ges"], referee="none", n_bootstrap=4)
-    assert result.settings["orientations"] == "cpdag" and calls == [1]
+    assert result.settings["orientations"] == "cpdag" and calls == [ScoreModel.GAUSSIAN]
     directed = {(e.source, e.target) for e in result.edges if e.type == "directed"}
     assert {("B", "D"), ("C", "D")} <= directed  # the collider the class compels
     assert all(e.settled_by != "score" for e in result.edges) or any(
         "Gaussian score" in n for n in result.notes
     )
-    uniform, _ = chain_collider_fork(1500, 3, noise="uniform")
+    # uniform noise: PC and GES see the class only; the linear non-Gaussian score orients the rest
+    uniform, truth = chain_collider_fork(1500, 3, noise="uniform")
     calls.clear()
     result = discover(uniform, experts=["pc", "ges"], referee="none", n_bootstrap=4)
-    assert result.settings["orientations"] == "dag" and calls == []
+    assert result.settings["orientations"] == "dag" and calls == [ScoreModel.LINEAR_NON_GAUSSIAN]
+    assert {(e.source, e.target) for e in result.edges if e.type == "directed"} == truth
+    assert any("linear non-Gaussian score" in n for n in result.notes)
+    calls.clear()
+    discover(small_discrete, experts=["pc", "ges"], referee="none", n_bootstrap=2)
+    assert calls == []

@@ -44,11 +44,12 @@ from causal_ensemble._version import package_version
 from causal_ensemble.assemble import (
     AssembledGraph,
     EdgeType,
+    ScoreModel,
     SettledBy,
     assemble,
     orient_by_score,
+    score_model,
     score_orders,
-    score_step_applies,
 )
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
@@ -461,18 +462,24 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         final, records = apply_verdicts(pool, pooled, verdicts)
         graph = assemble(final, settings, fit.masks)
         score_notes: tuple[str, ...] = ()
-        if score_step_applies(fit.orientations, ds.discrete_mask):
-            # read as Gaussian: the kept edges' colliders come from their best-fitting DAG, not from the
-            # experts' own skeletons (assemble._score_orient)
+        model = score_model(fit.orientations, ds.discrete_mask)
+        if model is not None:
+            # the kept edges' directions from their best-fitting DAG, not from the experts' own skeletons:
+            # its colliders on a table read as Gaussian, every direction where a linear model with
+            # non-Gaussian noise fits (assemble._score_orient)
             graph = orient_by_score(
-                graph, final, ds.values, fit.masks, orders=score_orders(final, fit.beliefs)
+                graph, final, ds.values, fit.masks, orders=score_orders(final, fit.beliefs), model=model
             )
             moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)
             if moved:
-                score_notes = (
-                    f"orientations: {moved} direction(s) settled by the Gaussian score within the kept "
-                    "edges (compelled in the equivalence class of their best-fitting DAG)",
+                how = (
+                    "the Gaussian score within the kept edges (compelled in the equivalence class of "
+                    "their best-fitting DAG)"
+                    if model is ScoreModel.GAUSSIAN
+                    else "the linear non-Gaussian score within the kept edges (a linear model fits their "
+                    "best-fitting DAG)"
                 )
+                score_notes = (f"orientations: {moved} direction(s) settled by {how}",)
         shown = variables if variables is not None else ds
         beliefs = fit.beliefs
         return EnsembleResult(

@@ -11,6 +11,7 @@ from causal_ensemble.assemble import (
     AssembledGraph,
     AssemblyAction,
     EdgeType,
+    ScoreModel,
     SettledBy,
     orient_by_score,
 )
@@ -183,3 +184,39 @@ def test_a_climb_stuck_in_the_pools_orientation_is_freed_by_an_experts_order() -
     freed = orient_by_score(graph, _pooled(d), X, masks, orders=[order.T, order], prune=False)
     assert np.all(freed.directed_matrix()[truth])  # every compelled direction of the truth
     assert len(freed.edges) == int(T.sum())
+
+
+def test_the_linear_non_gaussian_score_reverses_a_wrong_direction() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, 3000)
+    y = 0.8 * x + rng.uniform(-1, 1, 3000)
+    X = np.column_stack([x, y])
+    graph = _graph(2, [(1, 0)], [])  # the pool's direction is the wrong one
+    g = orient_by_score(graph, _pooled(2), X, KnowledgeMasks.none(2), model=ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert _kinds(g) == {(0, 1): (EdgeType.DIRECTED, SettledBy.SCORE)}
+    assert [d.action for d in g.decisions] == [AssemblyAction.REVERSED]
+    # under the Gaussian score the two directions tie, and the pool's stays
+    kept = orient_by_score(graph, _pooled(2), X, KnowledgeMasks.none(2))
+    assert _kinds(kept) == {(1, 0): (EdgeType.DIRECTED, SettledBy.POOL)}
+
+
+def test_the_linear_non_gaussian_score_leaves_a_nonlinear_table_alone() -> None:
+    # y = x^2 + noise: no linear model fits either direction, so the step keeps the assembled graph
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-2, 2, 2000)
+    y = x**2 + 0.3 * rng.uniform(-1, 1, 2000)
+    z = np.sin(2 * y) + 0.2 * rng.normal(size=2000)
+    X = np.column_stack([x, y, z])
+    graph = _graph(3, [(0, 1), (1, 2)], [])
+    g = orient_by_score(graph, _pooled(3), X, KnowledgeMasks.none(3), model=ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert g is graph
+
+
+def test_the_non_gaussian_score_adds_the_residuals_negentropy() -> None:
+    from causal_ensemble.assemble._score_orient import _GaussianScore, _NonGaussianScore
+
+    rng = np.random.default_rng(3)
+    for noise, lo, hi in ((rng.normal(size=20000), -0.01, 0.01), (rng.uniform(-1, 1, 20000), 0.03, 0.3)):
+        X = noise[:, None]
+        gain = (_NonGaussianScore(X).local(0, ()) - _GaussianScore(X).local(0, ())) / len(X)
+        assert lo < gain < hi  # about 0 for Gaussian noise; the uniform's negentropy is about 0.18 nats

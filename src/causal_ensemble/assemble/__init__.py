@@ -9,7 +9,7 @@ from causal_ensemble.assemble._assemble import (
     SettledBy,
     assemble,
 )
-from causal_ensemble.assemble._score_orient import orient_by_score, score_orders, score_step_applies
+from causal_ensemble.assemble._score_orient import ScoreModel, orient_by_score, score_model, score_orders
 
 __all__ = [
     "AssembledEdge",
@@ -17,9 +17,10 @@ __all__ = [
     "AssemblyAction",
     "AssemblyDecision",
     "EdgeType",
+    "ScoreModel",
     "SettledBy",
     "assemble",
     "orient_by_score",
+    "score_model",
     "score_orders",
-    "score_step_applies",
 ]

@@ -59,7 +59,7 @@ class SettledBy(StrEnum):
     KNOWLEDGE = "knowledge"
     ACYCLICITY = "acyclicity"
     PROPAGATION = "propagation"  # a direction implied by the placed edges (Meek's rules)
-    SCORE = "score"  # compelled by the Gaussian score within the kept edges (Gaussian tables)
+    SCORE = "score"  # by the Gaussian or linear non-Gaussian score within the kept edges
 
 
 class AssemblyAction(StrEnum):

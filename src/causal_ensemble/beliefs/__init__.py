@@ -10,15 +10,18 @@ from causal_ensemble.beliefs._levels import (
 )
 from causal_ensemble.beliefs._scope import (
     FULL_SHARE,
+    MODEL_ALPHA,
     OrientationScope,
     PanelBeliefs,
     equivalence_class,
+    linear_model_check,
     panel_beliefs,
     parse_orientation_scope,
 )
 
 __all__ = [
     "FULL_SHARE",
+    "MODEL_ALPHA",
     "ExpertBeliefs",
     "GraphLevels",
     "OrientationScope",
@@ -27,6 +30,7 @@ __all__ = [
     "equivalence_class",
     "expert_agreement",
     "graph_levels",
+    "linear_model_check",
     "panel_beliefs",
     "parse_orientation_scope",
     "reachability",
