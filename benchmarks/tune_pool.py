@@ -48,9 +48,8 @@ import numpy.typing as npt
 from causal_ensemble.assemble import (
     AssembledGraph,
     assemble,
-    orient_by_score,
     score_model,
-    score_orders,
+    settle_by_score,
 )
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
@@ -64,6 +63,7 @@ from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import brier_score, expected_calibration_error, shd_cpdag, structure_scores
 from causal_ensemble.experts import (
     BootstrapResult,
+    Family,
     FitCache,
     KnowledgeMasks,
     make_panel,
@@ -314,21 +314,19 @@ def assembled(
     propagate: bool = True,
     beliefs: Sequence[ExpertBeliefs | None] = (),
 ) -> AssembledGraph:
-    """The graph a run assembles from these pooled beliefs: on a continuous table, with the directions and
-    removals the Gaussian or linear non-Gaussian score settles (``assemble._score_orient``), its climb also
-    started from the pool's and the experts' (``beliefs``) ancestral orders as a run does."""
+    """The graph a run assembles from these pooled beliefs: on a continuous table, with what the score
+    step settles (``assemble.settle_by_score``, given the experts' ``beliefs`` as a run does; no referee
+    verdicts are protected here, as the cached panels' referee is re-run on the pooled beliefs)."""
     graph = assemble(pooled, PoolSettings(), propagate=propagate)
     model = score_model(panel_scope(panel), panel.discrete)
     if model is None:
         return graph
-    orders = score_orders(pooled, [b for b in beliefs if b is not None]) if MULTI_START else ()
-    return orient_by_score(
-        graph, pooled, panel.X, KnowledgeMasks.none(panel.X.shape[1]), orders=orders, model=model
-    )
-
-
-MULTI_START = True
-"""Whether :func:`assembled` starts the score's climb from the ancestral orders too (an A/B switch)."""
+    masks = KnowledgeMasks.none(panel.X.shape[1])
+    alive = [b for b in beliefs if b is not None]
+    family = {r.name: r.expert.family for r in panel.results}
+    top = pooled.weights.names[int(np.argmax(pooled.weights.values))]
+    leads = family.get(top) is Family.ADDITIVE_NOISE
+    return settle_by_score(graph, pooled, panel.X, masks, model, beliefs=alive, additive_leads=leads)[0]
 
 
 def panel_scope(panel: CachedPanel) -> OrientationScope:

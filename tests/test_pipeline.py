@@ -177,15 +177,16 @@ def test_the_score_step_takes_the_model_the_table_is_read_in(
 ) -> None:
     import causal_ensemble._pipeline as pipeline
     from causal_ensemble.assemble import ScoreModel
-    from causal_ensemble.assemble import orient_by_score as real
+    from causal_ensemble.assemble import settle_by_score as real
 
     calls: list[object] = []
 
     def spy(*args: object, **kwargs: object) -> object:
-        calls.append(kwargs.get("model"))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(out[1])
+        return out
 
-    monkeypatch.setattr(pipeline, "orient_by_score", spy)
+    monkeypatch.setattr(pipeline, "settle_by_score", spy)
     gaussian, _ = chain_collider_fork(1500, 3, noise="gaussian")
     result = discover(gaussian, experts=["pc", "ges"], referee="none", n_bootstrap=4)
     assert result.settings["orientations"] == "cpdag" and calls == [ScoreModel.GAUSSIAN]

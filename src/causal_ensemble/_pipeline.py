@@ -47,9 +47,8 @@ from causal_ensemble.assemble import (
     ScoreModel,
     SettledBy,
     assemble,
-    orient_by_score,
     score_model,
-    score_orders,
+    settle_by_score,
 )
 from causal_ensemble.beliefs import (
     ExpertBeliefs,
@@ -64,6 +63,7 @@ from causal_ensemble.experts import (
     DataKind,
     EarlyStopping,
     Expert,
+    Family,
     FitCache,
     FitRecord,
     KnowledgeMasks,
@@ -153,6 +153,26 @@ class PanelFit:
     @property
     def beliefs(self) -> tuple[ExpertBeliefs, ...]:
         return tuple(self.pool.beliefs)
+
+
+_SCORE_NOTE = {
+    ScoreModel.GAUSSIAN: "the Gaussian score within the kept edges (compelled in the equivalence class of "
+    "their best-fitting DAG)",
+    ScoreModel.LINEAR_NON_GAUSSIAN: "the linear non-Gaussian score within the kept edges (a linear model "
+    "fits their best-fitting DAG)",
+    ScoreModel.ADDITIVE: "the additive-noise score (no linear model fits the kept edges; its best-fitting "
+    "DAG, which may add an edge that an expert holds in at least half of its graphs)",
+}
+
+
+def _additive_leads(fit: PanelFit) -> bool:
+    """Whether the expert the pool weighs most on adjacency is an additive-noise (nonlinear) one."""
+    values = fit.weights.values
+    if not len(values) or not np.any(values > 0):
+        return False
+    experts = {e.name: e for e in fit.panel}
+    top = experts.get(fit.weights.names[int(np.argmax(values))])
+    return top is not None and top.family is Family.ADDITIVE_NOISE
 
 
 def _as_dataset(data: Dataset | pd.DataFrame | str | Path) -> Dataset:
@@ -466,20 +486,17 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
         if model is not None:
             # the kept edges' directions from their best-fitting DAG, not from the experts' own skeletons:
             # its colliders on a table read as Gaussian, every direction where a linear model with
-            # non-Gaussian noise fits (assemble._score_orient)
-            graph = orient_by_score(
-                graph, final, ds.values, fit.masks, orders=score_orders(final, fit.beliefs), model=model
-            )
+            # non-Gaussian noise fits, else under an additive-noise model (assemble._score_orient)
+            refereed = np.zeros((len(names), len(names)), dtype=bool)
+            for i, j in records:
+                refereed[i, j] = refereed[j, i] = True
+            graph, settled = settle_by_score(
+                graph, final, ds.values, fit.masks, model, beliefs=fit.beliefs, settled_pairs=refereed,
+                additive_leads=_additive_leads(fit),
+            )  # fmt: skip
             moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)
-            if moved:
-                how = (
-                    "the Gaussian score within the kept edges (compelled in the equivalence class of "
-                    "their best-fitting DAG)"
-                    if model is ScoreModel.GAUSSIAN
-                    else "the linear non-Gaussian score within the kept edges (a linear model fits their "
-                    "best-fitting DAG)"
-                )
-                score_notes = (f"orientations: {moved} direction(s) settled by {how}",)
+            if settled is not None and moved:
+                score_notes = (f"orientations: {moved} edge(s) settled by {_SCORE_NOTE[settled]}",)
         shown = variables if variables is not None else ds
         beliefs = fit.beliefs
         return EnsembleResult(

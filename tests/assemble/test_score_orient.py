@@ -14,9 +14,10 @@ from causal_ensemble.assemble import (
     ScoreModel,
     SettledBy,
     orient_by_score,
+    settle_by_score,
 )
 from causal_ensemble.assemble._score_orient import climb
-from causal_ensemble.beliefs import equivalence_class
+from causal_ensemble.beliefs import ExpertBeliefs, equivalence_class
 from causal_ensemble.experts import EndpointGraph, KnowledgeMasks
 from causal_ensemble.pooling import ExpertWeights, PooledBeliefs
 
@@ -200,16 +201,67 @@ def test_the_linear_non_gaussian_score_reverses_a_wrong_direction() -> None:
     assert _kinds(kept) == {(1, 0): (EdgeType.DIRECTED, SettledBy.POOL)}
 
 
-def test_the_linear_non_gaussian_score_leaves_a_nonlinear_table_alone() -> None:
-    # y = x^2 + noise: no linear model fits either direction, so the step keeps the assembled graph
+def _nonlinear(n: int = 2000) -> npt.NDArray[np.float64]:
+    """x -> y -> z with y = x^2 + noise and z = sin(2y) + noise, and an independent w."""
     rng = np.random.default_rng(2)
-    x = rng.uniform(-2, 2, 2000)
-    y = x**2 + 0.3 * rng.uniform(-1, 1, 2000)
-    z = np.sin(2 * y) + 0.2 * rng.normal(size=2000)
-    X = np.column_stack([x, y, z])
-    graph = _graph(3, [(0, 1), (1, 2)], [])
-    g = orient_by_score(graph, _pooled(3), X, KnowledgeMasks.none(3), model=ScoreModel.LINEAR_NON_GAUSSIAN)
-    assert g is graph
+    x = rng.uniform(-2, 2, n)
+    y = x**2 + 0.3 * rng.uniform(-1, 1, n)
+    z = np.sin(2 * y) + 0.2 * rng.normal(size=n)
+    return np.column_stack([x, y, z, rng.normal(size=n)])
+
+
+def _expert(d: int, held: list[Pair]) -> ExpertBeliefs:
+    A = np.zeros((d, d))
+    for s, t in held:
+        A[s, t] = A[t, s] = 0.8
+    half = np.full((d, d), 0.5)
+    return ExpertBeliefs("x", A, half, half.copy(), 10)
+
+
+def test_a_nonlinear_table_is_settled_by_the_additive_noise_score() -> None:
+    # no linear model fits y = x^2: the linear non-Gaussian step gives way to the additive-noise one,
+    # which reverses the pool's wrong 1 -> 0
+    X = _nonlinear()
+    graph = _graph(4, [(1, 0), (1, 2)], [])
+    g, model = settle_by_score(graph, _pooled(4), X, KnowledgeMasks.none(4), ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert model is ScoreModel.ADDITIVE
+    assert set(_kinds(g)) == {(0, 1), (1, 2)}
+    # unless the pool's most trusted expert is an additive-noise one, no score settles such a table
+    kept, none = settle_by_score(
+        graph, _pooled(4), X, KnowledgeMasks.none(4), ScoreModel.LINEAR_NON_GAUSSIAN, additive_leads=False
+    )
+    assert kept is graph and none is None
+
+
+def test_the_additive_score_adds_only_an_edge_an_expert_holds_and_no_referee_settled() -> None:
+    X = _nonlinear()
+    graph = _graph(4, [(0, 1)], [])  # the pool missed 1 -> 2
+    held = [_expert(4, [(0, 1), (1, 2), (2, 3)])]  # an expert holds 1 - 2 (true) and 2 - 3 (false)
+    masks = KnowledgeMasks.none(4)
+    g, _ = settle_by_score(graph, _pooled(4), X, masks, ScoreModel.LINEAR_NON_GAUSSIAN, beliefs=held)
+    assert set(_kinds(g)) == {(0, 1), (1, 2)}
+    added = [d for d in g.decisions if d.action is AssemblyAction.ADDED]
+    assert [(d.source, d.target) for d in added] == [(1, 2)]
+    assert _kinds(g)[(1, 2)] == (EdgeType.DIRECTED, SettledBy.SCORE)
+    # a pair the referee settled is not added back; without experts' support nothing is added
+    settled = np.zeros((4, 4), dtype=bool)
+    settled[1, 2] = True
+    g, _ = settle_by_score(
+        graph, _pooled(4), X, masks, ScoreModel.LINEAR_NON_GAUSSIAN, beliefs=held, settled_pairs=settled
+    )
+    assert set(_kinds(g)) == {(0, 1)}
+    g, _ = settle_by_score(graph, _pooled(4), X, masks, ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert set(_kinds(g)) == {(0, 1)}
+
+
+def test_a_linear_table_keeps_the_linear_non_gaussian_model() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, 3000)
+    X = np.column_stack([x, 0.8 * x + rng.uniform(-1, 1, 3000)])
+    g, model = settle_by_score(
+        _graph(2, [(1, 0)], []), _pooled(2), X, KnowledgeMasks.none(2), ScoreModel.LINEAR_NON_GAUSSIAN
+    )
+    assert model is ScoreModel.LINEAR_NON_GAUSSIAN and set(_kinds(g)) == {(0, 1)}
 
 
 def test_the_non_gaussian_score_adds_the_residuals_negentropy() -> None:

@@ -9,7 +9,14 @@ from causal_ensemble.assemble._assemble import (
     SettledBy,
     assemble,
 )
-from causal_ensemble.assemble._score_orient import ScoreModel, orient_by_score, score_model, score_orders
+from causal_ensemble.assemble._score_orient import (
+    ScoreModel,
+    orient_by_score,
+    score_model,
+    score_orders,
+    score_support,
+    settle_by_score,
+)
 
 __all__ = [
     "AssembledEdge",
@@ -23,4 +30,6 @@ __all__ = [
     "orient_by_score",
     "score_model",
     "score_orders",
+    "score_support",
+    "settle_by_score",
 ]

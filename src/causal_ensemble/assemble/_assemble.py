@@ -70,6 +70,7 @@ class AssemblyAction(StrEnum):
     REVERSED = "reversed"
     UNDIRECTED = "undirected"  # a direction that closes a cycle, against the ancestral order
     ORIENTED = "oriented"  # an undecided edge directed by Meek's rules from the placed edges
+    ADDED = "added"  # below the threshold, added by the additive-noise score among the experts' edges
 
 
 @dataclass(frozen=True)
