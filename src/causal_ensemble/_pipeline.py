@@ -487,11 +487,8 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             # the kept edges' directions from their best-fitting DAG, not from the experts' own skeletons:
             # its colliders on a table read as Gaussian, every direction where a linear model with
             # non-Gaussian noise fits, else under an additive-noise model (assemble._score_orient)
-            refereed = np.zeros((len(names), len(names)), dtype=bool)
-            for i, j in records:
-                refereed[i, j] = refereed[j, i] = True
             graph, settled = settle_by_score(
-                graph, final, ds.values, fit.masks, model, beliefs=fit.beliefs, settled_pairs=refereed,
+                graph, final, ds.values, fit.masks, model, beliefs=fit.beliefs,
                 additive_leads=_additive_leads(fit),
             )  # fmt: skip
             moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)

@@ -233,7 +233,7 @@ def test_a_nonlinear_table_is_settled_by_the_additive_noise_score() -> None:
     assert kept is graph and none is None
 
 
-def test_the_additive_score_adds_only_an_edge_an_expert_holds_and_no_referee_settled() -> None:
+def test_the_additive_score_adds_only_an_edge_an_expert_holds() -> None:
     X = _nonlinear()
     graph = _graph(4, [(0, 1)], [])  # the pool missed 1 -> 2
     held = [_expert(4, [(0, 1), (1, 2), (2, 3)])]  # an expert holds 1 - 2 (true) and 2 - 3 (false)
@@ -243,13 +243,7 @@ def test_the_additive_score_adds_only_an_edge_an_expert_holds_and_no_referee_set
     added = [d for d in g.decisions if d.action is AssemblyAction.ADDED]
     assert [(d.source, d.target) for d in added] == [(1, 2)]
     assert _kinds(g)[(1, 2)] == (EdgeType.DIRECTED, SettledBy.SCORE)
-    # a pair the referee settled is not added back; without experts' support nothing is added
-    settled = np.zeros((4, 4), dtype=bool)
-    settled[1, 2] = True
-    g, _ = settle_by_score(
-        graph, _pooled(4), X, masks, ScoreModel.LINEAR_NON_GAUSSIAN, beliefs=held, settled_pairs=settled
-    )
-    assert set(_kinds(g)) == {(0, 1)}
+    # without an expert's support nothing is added
     g, _ = settle_by_score(graph, _pooled(4), X, masks, ScoreModel.LINEAR_NON_GAUSSIAN)
     assert set(_kinds(g)) == {(0, 1)}
 

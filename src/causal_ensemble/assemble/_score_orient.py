@@ -25,9 +25,11 @@ reached the true class in 2). So the climb also starts from the causal order of 
 beliefs and of the pool's (:func:`score_orders`), the kept skeleton oriented along it, and the climbed DAG
 with the highest BIC wins (the pool's own start on ties): the skeleton is the same for every start, so the
 BIC compares orientations (and the removals each allows), and the experts' orders are the restarts.
-Edges settled by knowledge or by the referee are never reversed (the climb may not move them, and they
-keep their direction whatever the class says), and no edge is turned into a direction knowledge forbids;
-required edges and edges a referee settled are never removed.
+Edges settled by knowledge (or marked ``REFEREE`` by a caller) are never reversed (the climb may not move
+them, and they keep their direction whatever the class says), and no edge is turned into a direction
+knowledge forbids; required edges are never removed. A run's referee acts earlier, on the pooled beliefs
+(``pooling.apply_verdicts``), and its verdicts reach assembly as pooled beliefs, which this step, like the
+acyclicity rule, weighs with the rest: the score judges the whole graph on the rows, a verdict one pair.
 
 On continuous tables not read as Gaussian the same climb runs under the likelihood of a linear SEM with
 independent non-Gaussian noise (LiNGAM's model; each residual's entropy by Hyvarinen's negentropy
@@ -319,7 +321,6 @@ def settle_by_score(
     model: ScoreModel,
     *,
     beliefs: Sequence[ExpertBeliefs] = (),
-    settled_pairs: BoolMatrix | None = None,
     additive_leads: bool = True,
     max_seconds: float | None = CLIMB_SECONDS,
 ) -> tuple[AssembledGraph, ScoreModel | None]:
@@ -327,9 +328,9 @@ def settle_by_score(
     from the pool's and the experts' (``beliefs``) orders; where the linear non-Gaussian model does not
     fit the DAG it settles (``beliefs.linear_model_check`` at ``MODEL_ALPHA``: a nonlinear table, where a
     linear score would undo what the nonlinear experts saw), the additive-noise model instead, which may
-    add what an expert holds more often than not (:func:`score_support`) except the pairs in
-    ``settled_pairs`` (a referee's), provided ``additive_leads``: the expert the pool weighs most is an
-    additive-noise one (CAM), so the pool itself found that model the most reliable on these data. Else
+    add what an expert holds more often than not (:func:`score_support`), provided ``additive_leads``:
+    the expert the pool weighs most is an additive-noise one (CAM), so the pool itself found that model
+    the most reliable on these data. Else
     the graph stays as assembled (on Sachs, nonlinear and heteroscedastic, DAGMA leads with .53 against
     CAM's .12, and the additive score, unasked, added 17 edges of which 5 are true: SHD 13 -> 21).
     Returns the graph and the model that settled it (None: none did)."""
@@ -362,8 +363,6 @@ def settle_by_score(
         p,
     )
     addable = score_support(beliefs) if beliefs else None
-    if addable is not None and settled_pairs is not None:
-        addable &= ~(settled_pairs | settled_pairs.T)
     out = orient_by_score(
         graph, pooled, X, masks, model=ScoreModel.ADDITIVE, addable=addable, max_seconds=max_seconds
     )
