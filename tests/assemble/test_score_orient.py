@@ -266,3 +266,15 @@ def test_the_non_gaussian_score_adds_the_residuals_negentropy() -> None:
         X = noise[:, None]
         gain = (_NonGaussianScore(X).local(0, ()) - _GaussianScore(X).local(0, ())) / len(X)
         assert lo < gain < hi  # about 0 for Gaussian noise; the uniform's negentropy is about 0.18 nats
+
+
+def test_gaussian_residuals_send_the_linear_non_gaussian_step_back_to_the_gaussian_score() -> None:
+    # a Gaussian table that reached the non-Gaussian model (a false alarm of the Gaussianity check):
+    # the direction is not identified, and the pool's stays
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=3000)
+    X = np.column_stack([x, 0.8 * x + rng.normal(size=3000)])
+    graph = _graph(2, [(1, 0)], [])
+    g, model = settle_by_score(graph, _pooled(2), X, KnowledgeMasks.none(2), ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert model is ScoreModel.GAUSSIAN
+    assert _kinds(g) == {(1, 0): (EdgeType.DIRECTED, SettledBy.POOL)}

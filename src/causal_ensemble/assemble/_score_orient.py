@@ -347,7 +347,15 @@ def settle_by_score(
             checked[e.source, e.target] = True
     p, node = linear_model_check(EndpointGraph.from_dag(checked), X)
     if p >= MODEL_ALPHA:
-        return out, model
+        if _mostly_non_gaussian(out.directed_matrix(), X):
+            return out, model
+        # a linear model with (mostly) Gaussian noise: the directions beyond the class are not identified,
+        # and the negentropy differences the climb followed are noise; the Gaussian score settles the class
+        logger.info("the linear non-Gaussian score's residuals look Gaussian: the Gaussian score instead")
+        out = orient_by_score(
+            graph, pooled, X, masks, orders=orders, model=ScoreModel.GAUSSIAN, max_seconds=max_seconds
+        )
+        return out, ScoreModel.GAUSSIAN
     if not additive_leads:
         logger.info(
             "a linear model does not fit the linear non-Gaussian score's DAG (column %d, corrected p %.2g) "
@@ -367,6 +375,31 @@ def settle_by_score(
         graph, pooled, X, masks, model=ScoreModel.ADDITIVE, addable=addable, max_seconds=max_seconds
     )
     return out, ScoreModel.ADDITIVE
+
+
+NOISE_ALPHA = 0.05
+"""Level of the normality test of each residual of the linear non-Gaussian score's DAG."""
+
+
+def _mostly_non_gaussian(D: BoolMatrix, X: FloatMatrix) -> bool:
+    """Whether most residuals of the linear SEM on ``D`` reject a Gaussian (D'Agostino-Pearson at
+    ``NOISE_ALPHA``). Why: LiNGAM's directions come from non-Gaussian noise; where most noise terms look
+    Gaussian the climb's direction evidence is chance. A table the Gaussianity check rejected by a false
+    alarm (5 % of Gaussian tables), or a small one, is then settled as a Gaussian one: a linear-Gaussian
+    ER table at n = 200 read as non-Gaussian went from SHD 11 to 16 under the linear non-Gaussian score."""
+    from scipy import stats
+
+    Z = X - X.mean(axis=0)
+    rejected = 0
+    for j in range(D.shape[0]):
+        parents = np.flatnonzero(D[:, j])
+        r = Z[:, j]
+        if parents.size:
+            P = Z[:, parents]
+            r = r - P @ np.linalg.lstsq(P, r, rcond=None)[0]
+        if len(r) >= 20 and float(stats.normaltest(r).pvalue) < NOISE_ALPHA:
+            rejected += 1
+    return rejected > D.shape[0] / 2
 
 
 def score_support(beliefs: Sequence[ExpertBeliefs]) -> BoolMatrix:
