@@ -278,3 +278,27 @@ def test_gaussian_residuals_send_the_linear_non_gaussian_step_back_to_the_gaussi
     g, model = settle_by_score(graph, _pooled(2), X, KnowledgeMasks.none(2), ScoreModel.LINEAR_NON_GAUSSIAN)
     assert model is ScoreModel.GAUSSIAN
     assert _kinds(g) == {(1, 0): (EdgeType.DIRECTED, SettledBy.POOL)}
+
+
+def test_the_identifying_models_never_produce_a_forbidden_direction() -> None:
+    # x -> y in truth, its direction forbidden by knowledge: neither model may turn the pool's y -> x
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, 3000)
+    linear = np.column_stack([x, 0.8 * x + rng.uniform(-1, 1, 3000)])
+    masks = KnowledgeMasks.none(2)
+    masks.forbidden[0, 1] = True
+    graph = _graph(2, [(1, 0)], [])
+    g, _ = settle_by_score(graph, _pooled(2), linear, masks, ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert not g.directed_matrix()[0, 1]
+    g = orient_by_score(graph, _pooled(2), linear, masks, model=ScoreModel.LINEAR_NON_GAUSSIAN)
+    assert _kinds(g) == {(1, 0): (EdgeType.DIRECTED, SettledBy.POOL)}
+    X = _nonlinear()
+    masks4 = KnowledgeMasks.none(4)
+    masks4.forbidden[0, 1] = True
+    masks4.forbidden[1, 3] = masks4.forbidden[3, 1] = True
+    held = [_expert(4, [(1, 3)])]  # an expert holds a pair knowledge forbids both ways: never added
+    g, model = settle_by_score(
+        _graph(4, [(1, 0)], []), _pooled(4), X, masks4, ScoreModel.LINEAR_NON_GAUSSIAN, beliefs=held
+    )
+    assert model is ScoreModel.ADDITIVE
+    assert not g.directed_matrix()[0, 1] and set(_kinds(g)) <= {(1, 0)}
