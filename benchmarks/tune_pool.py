@@ -47,6 +47,7 @@ import numpy.typing as npt
 
 from causal_ensemble.assemble import (
     AssembledGraph,
+    additive_leads,
     assemble,
     score_model,
     settle_by_score,
@@ -63,7 +64,6 @@ from causal_ensemble.data.datasets import load_dataset
 from causal_ensemble.evaluate import brier_score, expected_calibration_error, shd_cpdag, structure_scores
 from causal_ensemble.experts import (
     BootstrapResult,
-    Family,
     FitCache,
     KnowledgeMasks,
     make_panel,
@@ -323,9 +323,7 @@ def assembled(
         return graph
     masks = KnowledgeMasks.none(panel.X.shape[1])
     alive = [b for b in beliefs if b is not None]
-    family = {r.name: r.expert.family for r in panel.results}
-    top = pooled.weights.names[int(np.argmax(pooled.weights.values))]
-    leads = family.get(top) is Family.ADDITIVE_NOISE
+    leads = additive_leads(pooled.weights, {r.name: r.expert.family for r in panel.results})
     return settle_by_score(graph, pooled, panel.X, masks, model, beliefs=alive, additive_leads=leads)[0]
 
 

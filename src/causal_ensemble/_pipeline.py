@@ -46,6 +46,7 @@ from causal_ensemble.assemble import (
     EdgeType,
     ScoreModel,
     SettledBy,
+    additive_leads,
     assemble,
     score_model,
     settle_by_score,
@@ -63,7 +64,6 @@ from causal_ensemble.experts import (
     DataKind,
     EarlyStopping,
     Expert,
-    Family,
     FitCache,
     FitRecord,
     KnowledgeMasks,
@@ -163,16 +163,6 @@ _SCORE_NOTE = {
     ScoreModel.ADDITIVE: "the additive-noise score (no linear model fits the kept edges; its best-fitting "
     "DAG, which may add an edge that an expert holds in at least half of its graphs)",
 }
-
-
-def _additive_leads(fit: PanelFit) -> bool:
-    """Whether the expert the pool weighs most on adjacency is an additive-noise (nonlinear) one."""
-    values = fit.weights.values
-    if not len(values) or not np.any(values > 0):
-        return False
-    experts = {e.name: e for e in fit.panel}
-    top = experts.get(fit.weights.names[int(np.argmax(values))])
-    return top is not None and top.family is Family.ADDITIVE_NOISE
 
 
 def _as_dataset(data: Dataset | pd.DataFrame | str | Path) -> Dataset:
@@ -489,7 +479,7 @@ class Ensemble(BaseEstimator):  # type: ignore[misc]
             # non-Gaussian noise fits, else under an additive-noise model (assemble._score_orient)
             graph, settled = settle_by_score(
                 graph, final, ds.values, fit.masks, model, beliefs=fit.beliefs,
-                additive_leads=_additive_leads(fit),
+                additive_leads=additive_leads(fit.weights, {e.name: e.family for e in fit.panel}),
             )  # fmt: skip
             moved = sum(e.settled_by is SettledBy.SCORE for e in graph.edges)
             if settled is not None and moved:

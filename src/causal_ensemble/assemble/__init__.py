@@ -11,10 +11,9 @@ from causal_ensemble.assemble._assemble import (
 )
 from causal_ensemble.assemble._score_orient import (
     ScoreModel,
+    additive_leads,
     orient_by_score,
     score_model,
-    score_orders,
-    score_support,
     settle_by_score,
 )
 
@@ -26,10 +25,9 @@ __all__ = [
     "EdgeType",
     "ScoreModel",
     "SettledBy",
+    "additive_leads",
     "assemble",
     "orient_by_score",
     "score_model",
-    "score_orders",
-    "score_support",
     "settle_by_score",
 ]

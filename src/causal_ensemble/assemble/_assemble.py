@@ -59,7 +59,7 @@ class SettledBy(StrEnum):
     KNOWLEDGE = "knowledge"
     ACYCLICITY = "acyclicity"
     PROPAGATION = "propagation"  # a direction implied by the placed edges (Meek's rules)
-    SCORE = "score"  # by the Gaussian or linear non-Gaussian score within the kept edges
+    SCORE = "score"  # by the score step (Gaussian, linear non-Gaussian or additive noise)
 
 
 class AssemblyAction(StrEnum):

@@ -1,4 +1,4 @@
-"""Orientation (and pruning) within the pool's skeleton by a linear score, on continuous tables.
+"""Orientation (and pruning) within the pool's skeleton by a score, on continuous tables.
 
 Why: on a table consistent with a joint Gaussian only the Markov equivalence class is identifiable, and
 every expert's graph is read as its CPDAG. The pool then averages the experts' arrows edge by edge, but
@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -95,9 +95,9 @@ from causal_ensemble.beliefs import (
     linear_model_check,
     reachability,
 )
-from causal_ensemble.experts import EndpointGraph, KnowledgeMasks
+from causal_ensemble.experts import EndpointGraph, Family, KnowledgeMasks
 from causal_ensemble.experts._cam import spline_bases
-from causal_ensemble.pooling import PooledBeliefs
+from causal_ensemble.pooling import ExpertWeights, PooledBeliefs
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -145,15 +145,20 @@ class _GaussianScore:
     def local(self, j: int, parents: tuple[int, ...]) -> float:
         key = (j, parents)
         if key not in self._memo:
-            y = self._X[:, j]
-            if parents:
-                Z = self._X[:, list(parents)]
-                beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
-                r = y - Z @ beta
-            else:
-                r = y
-            self._memo[key] = self._value(r)
+            self._memo[key] = self._value(self.residual(j, parents))
         return self._memo[key]
+
+    def residual(self, j: int, parents: tuple[int, ...]) -> npt.NDArray[np.float64]:
+        """Column ``j`` less its least-squares fit on the parents' design."""
+        y = self._X[:, j]
+        if not parents:
+            return y
+        M = self._design(parents)
+        beta, *_ = np.linalg.lstsq(M, y, rcond=None)
+        return np.asarray(y - M @ beta, dtype=np.float64)
+
+    def _design(self, parents: tuple[int, ...]) -> npt.NDArray[np.float64]:
+        return self._X[:, list(parents)]
 
     def _value(self, r: npt.NDArray[np.float64]) -> float:
         rss = float(r @ r) / self.n
@@ -191,16 +196,8 @@ class _AdditiveScore(_GaussianScore):
         super().__init__(Z)
         self._bases = spline_bases(Z, ADDITIVE_KNOTS)
 
-    def local(self, j: int, parents: tuple[int, ...]) -> float:
-        key = (j, parents)
-        if key not in self._memo:
-            y = self._X[:, j]
-            if parents:
-                M = np.column_stack([self._bases[p] for p in parents])
-                beta, *_ = np.linalg.lstsq(M, y, rcond=None)
-                y = y - M @ beta
-            self._memo[key] = self._value(y)
-        return self._memo[key]
+    def _design(self, parents: tuple[int, ...]) -> npt.NDArray[np.float64]:
+        return np.column_stack([self._bases[p] for p in parents])
 
     def df(self, parent: int) -> int:
         return int(self._bases[parent].shape[1])
@@ -301,8 +298,7 @@ def score_model(scope: OrientationScope, discrete_mask: npt.NDArray[np.bool_]) -
     """The score by which a run settles its directions (:func:`orient_by_score`), or None: on a table
     with a discrete column none; where the experts' graphs were read as CPDAGs (a table consistent with a
     joint Gaussian) the Gaussian one; elsewhere the linear non-Gaussian one, which
-    :func:`settle_by_score` keeps only where a linear model fits the DAG it climbs to (else the additive
-    one)."""
+    :func:`settle_by_score` may replace by the Gaussian or the additive-noise one."""
     if np.any(discrete_mask):
         return None
     return ScoreModel.GAUSSIAN if scope is OrientationScope.CPDAG else ScoreModel.LINEAR_NON_GAUSSIAN
@@ -397,17 +393,24 @@ def _mostly_non_gaussian(D: BoolMatrix, X: FloatMatrix) -> bool:
     ER table at n = 200 read as non-Gaussian went from SHD 11 to 16 under the linear non-Gaussian score."""
     from scipy import stats
 
-    Z = X - X.mean(axis=0)
-    rejected = 0
-    for j in range(D.shape[0]):
-        parents = np.flatnonzero(D[:, j])
-        r = Z[:, j]
-        if parents.size:
-            P = Z[:, parents]
-            r = r - P @ np.linalg.lstsq(P, r, rcond=None)[0]
-        if len(r) >= 20 and float(stats.normaltest(r).pvalue) < NOISE_ALPHA:
-            rejected += 1
+    if X.shape[0] < 20:  # the normality test's kurtosis part needs 20 rows
+        return False
+    linear = _GaussianScore(X)
+    rejected = sum(
+        float(stats.normaltest(linear.residual(j, _parents(D, j))).pvalue) < NOISE_ALPHA
+        for j in range(D.shape[0])
+    )
     return rejected > D.shape[0] / 2
+
+
+def additive_leads(weights: ExpertWeights, families: Mapping[str, Family]) -> bool:
+    """Whether the expert ``weights`` weigh most on adjacency is an additive-noise (nonlinear) one
+    (``families``: expert name -> family), the condition under which :func:`settle_by_score` runs the
+    additive-noise model."""
+    values = weights.values
+    if not len(values) or not np.any(values > 0):
+        return False
+    return families.get(weights.names[int(np.argmax(values))]) is Family.ADDITIVE_NOISE
 
 
 def score_support(beliefs: Sequence[ExpertBeliefs]) -> BoolMatrix:
@@ -433,7 +436,7 @@ def orient_by_score(
     prune: bool = True,
     max_seconds: float | None = CLIMB_SECONDS,
 ) -> AssembledGraph:
-    """``graph`` with its directions settled by the Gaussian score within its own skeleton and, with
+    """``graph`` with its directions settled by ``model``'s score within its own skeleton and, with
     ``prune``, the edges that score rejects removed (module docstring); edges and probabilities otherwise
     as assembled, every change an assembly decision.
 
