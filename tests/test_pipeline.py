@@ -204,4 +204,8 @@ def test_the_score_step_takes_the_model_the_table_is_read_in(
     assert any("linear non-Gaussian score" in n for n in result.notes)
     calls.clear()
     discover(small_discrete, experts=["pc", "ges"], referee="none", n_bootstrap=2)
-    assert calls == []
+    assert calls == [ScoreModel.MULTINOMIAL]
+    calls.clear()
+    mixed = small_discrete.assign(E=np.random.default_rng(0).normal(size=len(small_discrete)))
+    discover(mixed, experts=["pc", "ges"], referee="none", n_bootstrap=2)
+    assert calls == []  # no score for a mixed table

@@ -160,6 +160,8 @@ _SCORE_NOTE = {
     "their best-fitting DAG)",
     ScoreModel.LINEAR_NON_GAUSSIAN: "the linear non-Gaussian score within the kept edges (a linear model "
     "fits their best-fitting DAG)",
+    ScoreModel.MULTINOMIAL: "the BDeu score within the kept edges (compelled in the equivalence class of "
+    "their best-fitting DAG)",
     ScoreModel.ADDITIVE: "the additive-noise score (no linear model fits the kept edges; its best-fitting "
     "DAG, which may add an edge that an expert holds in at least half of its graphs)",
 }

@@ -302,3 +302,56 @@ def test_the_identifying_models_never_produce_a_forbidden_direction() -> None:
     )
     assert model is ScoreModel.ADDITIVE
     assert not g.directed_matrix()[0, 1] and set(_kinds(g)) <= {(1, 0)}
+
+
+def _discrete_collider(n: int, seed: int = 0) -> npt.NDArray[np.float64]:
+    """0 -> 2 <- 1 on binary columns (2 is a noisy OR of 0 and 1) and 3, a noisy copy of 2."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    c = np.where(rng.random(n) < 0.9, a | b, 1 - (a | b))
+    e = np.where(rng.random(n) < 0.85, c, 1 - c)
+    return np.column_stack([a, b, c, e]).astype(float)
+
+
+def test_the_bdeu_score_compels_a_discrete_collider_and_keeps_the_rest_open() -> None:
+    X = _discrete_collider(3000)
+    # the pool left the collider undirected and read 2 - 3 the wrong way: the class of the best DAG
+    # compels 0 -> 2 <- 1 and 2 -> 3 (no new collider at 2)
+    g = orient_by_score(
+        _graph(4, [(3, 2)], [(0, 2), (1, 2)]), _pooled(4), X, KnowledgeMasks.none(4),
+        model=ScoreModel.MULTINOMIAL,
+    )  # fmt: skip
+    assert {k: v[0] for k, v in _kinds(g).items()} == {
+        (0, 2): EdgeType.DIRECTED, (1, 2): EdgeType.DIRECTED, (2, 3): EdgeType.DIRECTED,
+    }  # fmt: skip
+    assert all("BDeu" in d.reason for d in g.decisions)
+    # a chain's class compels nothing: the pool's reversible direction stays, nothing is reversed for a tie
+    chain = X[:, [0, 2, 3]]
+    g = orient_by_score(
+        _graph(3, [(2, 1)], [(0, 1)]), _pooled(3), chain, KnowledgeMasks.none(3), model=ScoreModel.MULTINOMIAL
+    )
+    D = g.directed_matrix()
+    assert not (D[0, 1] and D[2, 1]) and len(g.edges) == 2
+
+
+def test_the_bdeu_score_drops_a_discrete_edge_the_data_do_not_need() -> None:
+    rng = np.random.default_rng(3)
+    X = np.column_stack([_discrete_collider(3000)[:, [0, 1, 2]], rng.integers(0, 3, 3000)]).astype(float)
+    graph = _graph(4, [(0, 2), (1, 2), (3, 2)], [])
+    g = orient_by_score(graph, _pooled(4), X, KnowledgeMasks.none(4), model=ScoreModel.MULTINOMIAL)
+    assert set(_kinds(g)) == {(0, 2), (1, 2)}
+    dropped = [d for d in g.decisions if d.action is AssemblyAction.DROPPED]
+    assert [(d.source, d.target) for d in dropped] == [(3, 2)] and "BDeu" in dropped[0].reason
+    masks = KnowledgeMasks.none(4)
+    masks.required[3, 2] = True
+    assert (3, 2) in _kinds(orient_by_score(graph, _pooled(4), X, masks, model=ScoreModel.MULTINOMIAL))
+
+
+def test_score_model_follows_the_column_kinds() -> None:
+    from causal_ensemble.assemble import score_model
+    from causal_ensemble.beliefs import OrientationScope
+
+    assert score_model(OrientationScope.DAG, np.array([True, True])) is ScoreModel.MULTINOMIAL
+    assert score_model(OrientationScope.DAG, np.array([True, False])) is None
+    assert score_model(OrientationScope.CPDAG, np.array([False, False])) is ScoreModel.GAUSSIAN
+    assert score_model(OrientationScope.DAG, np.array([False, False])) is ScoreModel.LINEAR_NON_GAUSSIAN
