@@ -69,13 +69,15 @@ bnlearn networks the project ships (cached panels, ``--referee none``, tables of
 child, insurance, alarm on the development seeds 0-1): mean SHD 12.00 -> 12.00 at n = 1000 and 7.62 -> 6.88
 at 5000, SHD against the true CPDAG 12.75 -> 12.38 and 10.50 -> 8.75, directed F1 .750 -> .757 and .845 ->
 .868; held out (seed 2) 10.75 -> 10.75 and 8.00 -> 7.50, CPDAG 11.50 -> 11.00 and 11.00 -> 9.50, directed F1
-.772 -> .792 and .792 -> .830; the discretised sachs unchanged. What did not go in: an earlier multinomial
-BIC in place of BDeu made the pool worse (9.62 -> 10.00 mean SHD; its removals 10.25, 6 of the 7 edges it
-removed true); the climb without removals was worse than with them (n = 5000: SHD 7.50, CPDAG 9.50);
-keeping the climbed DAG's own directions on the edges its class leaves open, beyond the compelled ones,
-lowered the SHD against the DAG (n = 5000: 5.62) but raised it against the CPDAG (12.25): those directions
-are the pool's lean on pairs it left undecided, which the likelihood does not identify, so the graph keeps
-them undirected. No score step runs on a mixed table (no score here models both kinds).
+.772 -> .792 and .792 -> .830; the discretised sachs unchanged; pgmpy's wider networks at n = 2000, one fit
+each (``benchmarks/score_step_ab.py``): win95pts 59 -> 52, andes 78 -> 77, hepar2 83 -> 83. What did not
+go in: an earlier multinomial BIC in place of BDeu made the pool worse (9.62 -> 10.00 mean SHD; its removals
+10.25, 6 of the 7 edges it removed true); the climb without removals was worse than with them (n = 5000:
+SHD 7.50, CPDAG 9.50); keeping the climbed DAG's own directions on the edges its class leaves open, beyond
+the compelled ones, lowered the SHD against the DAG (n = 5000: 5.62) but raised it against the CPDAG
+(12.25): those directions are the pool's lean on pairs it left undecided, which the likelihood does not
+identify, so the graph keeps them undirected. No score step runs on a mixed table (no score here models
+both kinds).
 """
 
 from __future__ import annotations
