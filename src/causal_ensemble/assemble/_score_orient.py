@@ -161,6 +161,7 @@ class _GaussianScore:
     def __init__(self, X: npt.NDArray[np.float64]) -> None:
         self._X = X - X.mean(axis=0)
         self.n = int(X.shape[0])
+        self._penalty = 0.5 * float(np.log(max(self.n, 2)))  # BIC: per coefficient
         self._memo: dict[tuple[int, tuple[int, ...]], float] = {}
 
     def local(self, j: int, parents: tuple[int, ...]) -> float:
@@ -191,7 +192,7 @@ class _GaussianScore:
 
     def net(self, j: int, parents: tuple[int, ...]) -> float:
         """The BIC's local term: the log-likelihood less ``log(n) / 2`` per coefficient."""
-        return self.local(j, parents) - _penalty(self) * sum(self.df(p) for p in parents)
+        return self.local(j, parents) - self._penalty * sum(self.df(p) for p in parents)
 
 
 class _NonGaussianScore(_GaussianScore):
@@ -267,10 +268,6 @@ class _Score(Protocol):
     def net(self, j: int, parents: tuple[int, ...]) -> float: ...
 
 
-def _penalty(score: _GaussianScore) -> float:
-    return 0.5 * float(np.log(max(score.n, 2)))  # BIC: per coefficient
-
-
 class _DiscreteScore:
     """BDeu (Heckerman et al. 1995; causal-learn's priors, the discrete experts' own score) of a column
     given a parent set: score-equivalent, so equivalent DAGs tie and a reversal wins only where it changes
@@ -283,7 +280,7 @@ class _DiscreteScore:
         return self._score.score(j, list(parents))
 
 
-def _bic(D: BoolMatrix, score: _Score) -> float:
+def _dag_score(D: BoolMatrix, score: _Score) -> float:
     """The score of the DAG ``D`` (the climb's objective, up to a constant)."""
     return sum(score.net(j, _parents(D, j)) for j in range(D.shape[0]))
 
@@ -537,14 +534,14 @@ def orient_by_score(
         else:
             score = _GaussianScore(X) if model is ScoreModel.GAUSSIAN else _NonGaussianScore(X)
         climbed = _climb(start, score, movable, removable & start, deadline)
-        best = _bic(climbed, score)
+        best = _dag_score(climbed, score)
         for ancestral in orders:
             other = _start_from_order(start, frozen, masks, ancestral)
             if np.array_equal(other, start):
                 continue
             movable_o = other & ~frozen & ~masks.forbidden.T & ~masks.required
             candidate = _climb(other, score, movable_o, removable & other, deadline)
-            value = _bic(candidate, score)
+            value = _dag_score(candidate, score)
             if value > best + MIN_GAIN:
                 climbed, best = candidate, value
     kept_pairs = climbed | climbed.T
